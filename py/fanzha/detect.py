@@ -1,0 +1,159 @@
+"""Stage 4b: find signal hits in a folded transcript and decide which rules fire.
+
+A hit does not count when it is negated ("我不会转账", "没有让你交钱") or stands in a warning
+sentence ("凡是要求转到安全账户的都是诈骗"), so the unit's own publicity is not flagged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from . import conditions
+from .conditions import Hit
+from .normalize import Folded
+from .rules import Rule, RuleSet, Signal
+from .segment import Tokens, tokenize
+from .transcript import Message, split_messages
+
+CLAUSE_END = re.compile(r"[，,。.!！?？;；:：\n]|但是|可是|不过")
+CONDITIONAL = re.compile(r"的话|否则|就|会|将|则")
+SENTENCE_END = re.compile(r"[。!！?？\n]")
+NEGATION_WINDOW = 6  # characters looked back within the clause; a bare 不 sits close to its verb
+CLAUSE_WINDOW = 16  # how far a clause negator (不会, 不要, 没有) reaches back
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """A rule that fired, with the hits that made it true."""
+
+    rule: Rule
+    hits: list[Hit]
+    score: int
+    context: list[str]
+
+
+@dataclass(slots=True)
+class Analysis:
+    folded: Folded
+    messages: list[Message]
+    tokens: Tokens
+    hits: dict[str, list[Hit]]
+    askers: set[str | None]
+    fired: list[Fired]
+
+
+def _message_index(messages: list[Message], pos: int) -> int:
+    for i, m in enumerate(messages):
+        if m.start <= pos <= m.end:
+            return i
+    return -1
+
+
+class _Scopes:
+    """Answers "is this position negated / inside a warning sentence?" for one text."""
+
+    def __init__(self, text: str, ruleset: RuleSet) -> None:
+        self.text = text
+        self.negators = ruleset.negators
+        self.clause_negators = ruleset.clause_negators
+        self.warning_sentences: list[tuple[int, int]] = []
+        if ruleset.warning_markers is not None:
+            bounds = [0] + [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
+            for a, b in itertools.pairwise(bounds):
+                if ruleset.warning_markers.search(text, a, b):
+                    self.warning_sentences.append((a, b))
+
+    def _clause_before(self, start: int, width: int) -> str:
+        window = self.text[max(0, start - width):start]
+        cut = [m.end() for m in CLAUSE_END.finditer(window)]
+        return window[cut[-1]:] if cut else window
+
+    def is_negated(self, start: int) -> bool:
+        return self._negates(self.negators, self._clause_before(start, NEGATION_WINDOW)) or self._negates(
+            self.clause_negators, self._clause_before(start, CLAUSE_WINDOW)
+        )
+
+    @staticmethod
+    def _negates(negators: re.Pattern[str], window: str) -> bool:
+        """A negator counts unless a condition follows it: "不关闭的话每月扣费" still threatens a charge."""
+        found = [m.end() for m in negators.finditer(window)]
+        return bool(found) and not CONDITIONAL.search(window, found[-1])
+
+    def in_warning(self, start: int) -> bool:
+        return any(a <= start < b for a, b in self.warning_sentences)
+
+
+def _signal_hits(signal: Signal, folded: str, tokens: Tokens, scopes: _Scopes) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    if signal.regex is not None:
+        spans += [m.span() for m in signal.regex.finditer(folded) if m.end() > m.start()]
+    if signal.token_regex is not None:
+        spans += [m.span() for m in signal.token_regex.finditer(folded) if tokens.is_aligned(*m.span())]
+    if signal.negatable:
+        spans = [s for s in spans if not scopes.is_negated(s[0]) and not scopes.in_warning(s[0])]
+    return spans
+
+
+def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, dict[str, list[Hit]]]:
+    text = folded.text
+    messages = split_messages(text)
+    tokens = tokenize(text)
+    scopes = _Scopes(text, ruleset)
+    hits: dict[str, list[Hit]] = {}
+    for signal in ruleset.signals:
+        spans = _signal_hits(signal, text, tokens, scopes)
+        if spans:
+            hits[signal.name] = [
+                Hit(a, b, signal.name, _message_index(messages, a), tokens.index_at(a)) for a, b in spans
+            ]
+    return messages, tokens, hits
+
+
+def _askers(messages: list[Message], hits: dict[str, list[Hit]], ruleset: RuleSet) -> set[str | None]:
+    """Speakers who asked for money. Prose (no speaker) always counts: a description is the asker's words."""
+    asking = {s.name for s in ruleset.signals if s.asker}
+    found: set[str | None] = {None}
+    for name in asking:
+        for h in hits.get(name, []):
+            if h.message >= 0 and not messages[h.message].is_user:
+                found.add(messages[h.message].speaker)
+    return found
+
+
+def _lookup(messages: list[Message], hits: dict[str, list[Hit]], askers: set[str | None]):
+    def speaker(h: Hit) -> str | None:
+        return messages[h.message].speaker if h.message >= 0 else None
+
+    cache: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+
+    def lookup(who: str, name: str) -> list[Hit]:
+        key = (who, name)
+        if key not in cache:
+            found = hits.get(name, [])
+            if who == "asker":
+                found = [h for h in found if speaker(h) in askers]
+            elif who == "user":
+                found = [h for h in found if speaker(h) is None or speaker(h) not in askers - {None}]
+            cache[key] = found
+        return cache[key]
+
+    return lookup
+
+
+def analyse(folded: Folded, ruleset: RuleSet) -> Analysis:
+    messages, tokens, hits = find_hits(folded, ruleset)
+    askers = _askers(messages, hits, ruleset)
+    lookup = _lookup(messages, hits, askers)
+    fired: list[Fired] = []
+    for rule in ruleset.rules:
+        got = conditions.evaluate(rule.condition, lookup)
+        if got is None:
+            continue
+        context = [c for c in rule.context if hits.get(c)]
+        score = min(100, rule.score + (rule.context_bonus if context else 0))
+        ctx_hits = [h for c in context for h in hits[c]]
+        fired.append(Fired(rule, got + ctx_hits, score, context))
+    return Analysis(folded, messages, tokens, hits, askers, fired)

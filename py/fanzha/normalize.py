@@ -1,0 +1,144 @@
+"""Stage 1: fold what scammers and OCR do to text, keeping a map back to the original.
+
+Every folded character remembers the slice of the original text it came from, so a span
+found in the folded text maps back exactly: ``original[start:end]`` is the evidence.
+Offsets are Python code points; the page converts them to UTF-16 for JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Named character classes (as ftfy does), so each fold says what it acts on.
+ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Marks people put between Chinese characters to dodge keyword filters ("转 账", "安-全-账-户").
+# Sentence punctuation (。，！？) is not here: it separates clauses and matters for negation.
+FILLER_MARKS = " \t\u3000\u00a0-_·•.*/\\|~^'\"`+=#@丶、`﹏▪◆●★☆♡♥"
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+
+# Homophones and abbreviations that stand for fraud words. Longest first; ASCII keys only
+# match as whole ASCII words (``wx`` but not ``wxyz``). Keys are already NFKC-folded and lower case.
+SUBSTITUTES: dict[str, str] = {
+    # chat apps and ids
+    "v信": "微信", "薇信": "微信", "威信": "微信", "徽信": "微信", "徽僖": "微信", "微芯": "微信",
+    "vx": "微信", "wx": "微信", "weixin": "微信", "wechat": "微信", "扣扣": "qq", "企鹅号": "qq",
+    # money words
+    "zfb": "支付宝", "支fu宝": "支付宝", "yhk": "银行卡", "yh卡": "银行卡", "yzm": "验证码",
+    "验正码": "验证码", "帐": "账", "带款": "贷款", "袋款": "贷款", "货款额度": "贷款额度",
+    "刷dan": "刷单", "jian职": "兼职", "兼值": "兼职", "返俐": "返利", "返里": "返利",
+    "佣筋": "佣金", "冲值": "充值", "提xian": "提现", "转zhang": "转账", "zhuan账": "转账",
+    "公jian法": "公检法", "jing察": "警察", "洗qian": "洗钱",
+}
+_ASCII_LETTER = re.compile(r"[a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """The folded text and, per folded character, the original slice it came from."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span [start, end) to the original text."""
+        if end <= start:
+            return (self.starts[start], self.starts[start]) if start < len(self.starts) else (0, 0)
+        return self.starts[start], self.ends[end - 1]
+
+
+def _char_folds(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Per-character folds: NFKC (full-width to half-width), lower case, drop invisible controls."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    drop = ZERO_WIDTH + BIDI_CONTROLS
+    for i, ch in enumerate(text):
+        if ch in drop:
+            continue
+        if ch == "\r":
+            ch = "\n" if i + 1 >= len(text) or text[i + 1] != "\n" else ""
+        if ch.isascii():
+            out = ch.lower()
+        else:
+            out = unicodedata.normalize("NFKC", ch).lower()
+        for o in out:
+            chars.append(o)
+            starts.append(i)
+            ends.append(i + 1)
+    return chars, starts, ends
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def _drop_fillers(chars: list[str], starts: list[int], ends: list[int]) -> None:
+    """Remove filler marks that stand between two CJK characters ("转 账" -> "转账")."""
+    keep = [True] * len(chars)
+    i = 0
+    n = len(chars)
+    while i < n:
+        if chars[i] in FILLER_MARKS:
+            j = i
+            while j < n and chars[j] in FILLER_MARKS:
+                j += 1
+            if 0 < i and j < n and j - i <= 3 and _is_cjk(chars[i - 1]) and _is_cjk(chars[j]):
+                for k in range(i, j):
+                    keep[k] = False
+            i = j
+        else:
+            i += 1
+    if all(keep):
+        return
+    chars[:] = [c for c, k in zip(chars, keep, strict=True) if k]
+    starts[:] = [s for s, k in zip(starts, keep, strict=True) if k]
+    ends[:] = [e for e, k in zip(ends, keep, strict=True) if k]
+
+
+def _substitute_pattern() -> re.Pattern[str]:
+    parts = []
+    for key in sorted(SUBSTITUTES, key=len, reverse=True):
+        # ASCII ends only match at ASCII word edges: "wx" and "加v" but not "wxyz" or "加vip".
+        before = r"(?<![a-z])" if _ASCII_LETTER.match(key[0]) else ""
+        after = r"(?![a-z])" if _ASCII_LETTER.match(key[-1]) else ""
+        parts.append(before + re.escape(key) + after)
+    return re.compile("|".join(parts))
+
+
+_SUBSTITUTE_RE = _substitute_pattern()
+
+
+def _apply_substitutes(chars: list[str], starts: list[int], ends: list[int]) -> Folded:
+    """Replace homophones and abbreviations; each new character maps to the whole source slice."""
+    text = "".join(chars)
+    out: list[str] = []
+    o_starts: list[int] = []
+    o_ends: list[int] = []
+    pos = 0
+    for m in _SUBSTITUTE_RE.finditer(text):
+        a, b = m.span()
+        out.append(text[pos:a])
+        o_starts.extend(starts[pos:a])
+        o_ends.extend(ends[pos:a])
+        repl = SUBSTITUTES[m.group()]
+        src_start, src_end = starts[a], ends[b - 1]
+        out.append(repl)
+        o_starts.extend([src_start] * len(repl))
+        o_ends.extend([src_end] * len(repl))
+        pos = b
+    out.append(text[pos:])
+    o_starts.extend(starts[pos:])
+    o_ends.extend(ends[pos:])
+    return Folded("".join(out), o_starts, o_ends)
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` for matching. The result's spans map back to ``text`` exactly."""
+    chars, starts, ends = _char_folds(text)
+    _drop_fillers(chars, starts, ends)
+    return _apply_substitutes(chars, starts, ends)

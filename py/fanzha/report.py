@@ -1,0 +1,139 @@
+"""Stage 5: findings -> the report users see (verdict, categories, evidence, advice, entities)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .detect import Analysis, Fired
+from .rules import RuleSet
+
+LEVELS = ("high", "medium", "low", "none")
+DEFAULT_PRIORITY = 50  # advice written out in a rule, not drawn from the shared advice list
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    category: str
+    title: str
+    severity: str
+    explanation: str
+    evidence: list[Evidence]
+    advice: list[str]
+    signals: list[str]
+    score: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "title": self.title,
+            "severity": self.severity,
+            "explanation": self.explanation,
+            "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in self.evidence],
+            "advice": list(self.advice),
+            "signals": list(self.signals),
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    verdict: str
+    score: int
+    categories: list[str]
+    findings: list[Finding]
+    advice: list[str]
+    entities: dict[str, list]
+    rules_version: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def warned(self) -> bool:
+        return self.verdict in ("high", "medium")
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "verdict": self.verdict,
+            "score": self.score,
+            "categories": list(self.categories),
+            "findings": [f.to_dict() for f in self.findings],
+            "advice": list(self.advice),
+            "entities": {k: list(v) for k, v in self.entities.items()},
+            "rules_version": self.rules_version,
+        }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+def _evidence(fired: Fired, analysis: Analysis, original: str) -> list[Evidence]:
+    """Merge the hits' spans and map them to the original text."""
+    spans = sorted({analysis.folded.original_span(h.start, h.end) for h in fired.hits})
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [Evidence(a, b, original[a:b]) for a, b in merged if b > a]
+
+
+def _advice_items(items: list[str], ruleset: RuleSet) -> list[tuple[int, str]]:
+    out = []
+    for item in items:
+        known = ruleset.advice.get(item)
+        out.append((known["priority"], known["text"]) if known else (DEFAULT_PRIORITY, item))
+    return out
+
+
+def _merge_advice(groups: list[list[tuple[int, str]]]) -> list[str]:
+    """Most urgent first; each text once."""
+    best: dict[str, int] = {}
+    for group in groups:
+        for prio, text in group:
+            best[text] = min(prio, best.get(text, prio))
+    return sorted(best, key=lambda t: (best[t], t))
+
+
+def verdict_for(score: int, ruleset: RuleSet) -> str:
+    for level in ("high", "medium", "low"):
+        if score >= ruleset.verdict[level]:
+            return level
+    return "none"
+
+
+def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, list]) -> Report:
+    fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
+    findings = [
+        Finding(
+            rule=f.rule.id,
+            category=f.rule.category,
+            title=f.rule.title,
+            severity=f.rule.severity,
+            explanation=f.rule.explanation,
+            evidence=_evidence(f, analysis, original),
+            advice=[t for _, t in sorted(_advice_items(f.rule.advice, ruleset))],
+            signals=sorted({h.signal for h in f.hits}),
+            score=f.score,
+        )
+        for f in fired
+    ]
+    score = min(100, sum(f.score for f in findings))
+    verdict = verdict_for(score, ruleset)
+    by_category: dict[str, int] = {}
+    for f in findings:
+        by_category[f.category] = by_category.get(f.category, 0) + f.score
+    categories = sorted(by_category, key=lambda c: (-by_category[c], c))
+    groups = [_advice_items(f.rule.advice, ruleset) for f in fired]
+    general = ruleset.advice_for_verdict(verdict)
+    advice = _merge_advice([*groups, _advice_items(general, ruleset)]) if findings or general else []
+    return Report(verdict, score, categories, findings, advice, entities, ruleset.version)

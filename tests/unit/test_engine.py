@@ -1,0 +1,110 @@
+"""The engine as a user meets it: verdicts, evidence offsets, negation, publicity, transcripts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import fanzha
+import pytest
+from fanzha.transcript import split_messages
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+LEADER_CHAT = (
+    "2024-03-05 09:12\n"
+    "刘局长：小王，这是我新微信，最近工作怎么样？\n"
+    "我：挺好的，刘局。\n"
+    "刘局长：我在开会不方便接电话。上级朋友急用钱，我刚给你转了5万，截图你看下，跨行要2小时到账。\n"
+    "刘局长：你先帮我转给他，账号6222 0212 3456 7890 123，户名张伟，越快越好。\n"
+    "我：钱还没到账啊"
+)
+REIMBURSEMENT_CHAT = (
+    "财务小李：各位，3月差旅报销已经审批，款项周五前打到工资卡。\n"
+    "王主任：收到，发票原件下周一交财务。\n"
+    "我：好的，我的报销单已经签字了。\n"
+    "财务小李：跨行的同事可能晚一天到账，请注意查收。"
+)
+
+
+def test_fake_leader_chat_is_high_with_evidence_in_the_original() -> None:
+    report = fanzha.check(LEADER_CHAT)
+    assert report.verdict == "high"
+    rules = {f.rule for f in report.findings}
+    assert {"leader_screenshot_not_arrived", "leader_pay_on_behalf"} <= rules
+    assert report.categories[0] == "impersonate_leader"
+    for f in report.findings:
+        for e in f.evidence:
+            assert LEADER_CHAT[e.start:e.end] == e.text
+    assert any("110" in a for a in report.advice)
+    assert "62220212345678901 23".replace(" ", "")[:16] in report.entities["accounts"][0]
+    assert "户名:张伟" in report.entities["accounts"]
+    assert 50000 in report.entities["amounts"]
+
+
+def test_reimbursement_chat_is_not_a_warning() -> None:
+    report = fanzha.check(REIMBURSEMENT_CHAT)
+    assert not report.warned, [f.rule for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("我不会转账给陌生人，也没有把钱转到安全账户。", "negated requests"),
+        ("警方提醒：凡是自称公检法要求你把钱转到安全账户的，都是诈骗。", "a warning notice"),
+        ("公检法机关绝不会要求转账到所谓的安全账户，请提高警惕。", "publicity with 所谓"),
+        ("", "empty text"),
+    ],
+)
+def test_quiet_texts(text: str, why: str) -> None:
+    assert fanzha.check(text).verdict in ("none", "low"), why
+
+
+def test_obfuscated_scam_still_warns() -> None:
+    text = "我是市公安局的，你涉嫌洗钱，请把存款转 到 安-全-帐-户 进行核查，不要告诉家人。"
+    report = fanzha.check(text)
+    assert report.verdict == "high"
+    ev = [e for f in report.findings for e in f.evidence]
+    assert any(e.text == "安-全-帐-户" for e in ev)
+
+
+def test_transcript_speakers() -> None:
+    msgs = split_messages(fanzha.normalize.fold(LEADER_CHAT).text)
+    speakers = [m.speaker for m in msgs]
+    assert speakers == ["刘局长", "我", "刘局长", "刘局长", "我"]
+
+
+def test_qq_export_headers() -> None:
+    text = "2024-01-02 10:21:33 老同学(12345678)\n借我两万\n2024-01-02 10:22:01 我(87654321)\n好"
+    msgs = split_messages(fanzha.normalize.fold(text).text)
+    assert [m.speaker for m in msgs] == ["老同学", "我"]
+
+
+def test_long_paste_is_cut_with_a_note() -> None:
+    report = fanzha.check("你好" * (fanzha.MAX_CHARS // 2 + 100))
+    assert report.notes and str(fanzha.MAX_CHARS) in report.notes[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_valid_offsets(text: str) -> None:
+    report = fanzha.check(text)
+    assert report.verdict in ("high", "medium", "low", "none")
+    for f in report.findings:
+        for e in f.evidence:
+            assert 0 <= e.start < e.end <= len(text) and text[e.start:e.end] == e.text
+
+
+def test_cli_json_and_jsonl() -> None:
+    run = [sys.executable, "-m", "fanzha", "check"]
+    one = subprocess.run([*run, "--json", "-"], input=LEADER_CHAT, capture_output=True, text=True, check=True)
+    assert json.loads(one.stdout)["verdict"] == "high"
+    lines = "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False)
+                      for i, t in (("a", LEADER_CHAT), ("b", REIMBURSEMENT_CHAT)))
+    batch = subprocess.run([*run, "--jsonl", "-"], input=lines, capture_output=True, text=True, check=True)
+    out = [json.loads(x) for x in batch.stdout.splitlines()]
+    assert [(o["id"], o["verdict"]) for o in out] == [("a", "high"), ("b", out[1]["verdict"])]
+    assert out[1]["verdict"] in ("none", "low")
+    human = subprocess.run(run, input=LEADER_CHAT, capture_output=True, text=True, check=True)
+    assert "很可能是诈骗" in human.stdout
