@@ -427,7 +427,7 @@ def normalize_base(base: str) -> str:
     return "/" + base.strip("/") + "/" if base.strip("/") else "/"
 
 
-def make_handler(root: Path, base: str) -> type[http.server.SimpleHTTPRequestHandler]:
+def make_handler(root: Path, base: str, quiet: bool = False) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: the page fetches ~12 files, some large
         extensions_map: ClassVar[dict[str, str]] = {
@@ -472,14 +472,18 @@ def make_handler(root: Path, base: str) -> type[http.server.SimpleHTTPRequestHan
                 super().do_HEAD()
 
         def log_message(self, format: str, *args: object) -> None:
-            if os.environ.get("FANZHA_SERVE_QUIET") != "1":
+            if not quiet:
                 super().log_message(format, *args)
 
     return Handler
 
 
-def make_server(root: Path, port: int = 8000, base: str = "/") -> http.server.ThreadingHTTPServer:
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(root, normalize_base(base)))
+def make_server(
+    root: Path, port: int = 8000, base: str = "/", quiet: bool = False
+) -> http.server.ThreadingHTTPServer:
+    """A local server for root under base; port 0 picks a free port (tests use that)."""
+    handler = make_handler(root, normalize_base(base), quiet)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
 def serve(port: int, base: str) -> None:

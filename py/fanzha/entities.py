@@ -104,7 +104,11 @@ def _urls(text: str) -> list[str]:
 
 
 def _apps(text: str) -> list[str]:
-    names = [m.group(1) for m in APP_QUOTED.finditer(text) if APP_CONTEXT.search(text, max(0, m.start() - 12), m.end() + 12)]
+    names = [
+        m.group(1)
+        for m in APP_QUOTED.finditer(text)
+        if APP_CONTEXT.search(text, max(0, m.start() - 12), m.end() + 12)
+    ]
     names += [m.group(1) for m in APP_NAMED.finditer(text)]
     return _unique([n.strip() for n in names if n.strip() and not n.strip().isdigit()])
 
