@@ -7,6 +7,7 @@ sentence ("凡是要求转到安全账户的都是诈骗"), so the unit's own pu
 from __future__ import annotations
 
 import itertools
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -46,10 +47,9 @@ class Analysis:
 
 
 def _message_index(messages: list[Message], pos: int) -> int:
-    for i, m in enumerate(messages):
-        if m.start <= pos <= m.end:
-            return i
-    return -1
+    """The message containing ``pos`` (messages are in text order), or -1 between messages."""
+    i = bisect.bisect_right([m.start for m in messages], pos) - 1
+    return i if i >= 0 and pos <= messages[i].end else -1
 
 
 class _Scopes:
@@ -107,7 +107,7 @@ def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, 
         spans = _signal_hits(signal, text, tokens, scopes)
         if spans:
             hits[signal.name] = [
-                Hit(a, b, signal.name, _message_index(messages, a), tokens.index_at(a)) for a, b in spans
+                Hit(a, b, signal.name, _message_index(messages, a)) for a, b in spans
             ]
     return messages, tokens, hits
 
@@ -149,7 +149,7 @@ def analyse(folded: Folded, ruleset: RuleSet) -> Analysis:
     lookup = _lookup(messages, hits, askers)
     fired: list[Fired] = []
     for rule in ruleset.rules:
-        got = conditions.evaluate(rule.condition, lookup)
+        got = conditions.evaluate(rule.condition, lookup, tokens.index_at)
         if got is None:
             continue
         context = [c for c in rule.context if hits.get(c)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import jieba
 
@@ -25,26 +24,37 @@ def add_lexicon(words: Iterable[str]) -> None:
     _lexicon_loaded.update(new)
 
 
-@dataclass(frozen=True, slots=True)
 class Tokens:
-    """Token boundaries of a text: ``starts[i]`` is where token i begins."""
+    """Token boundaries of a text, segmented on first use.
 
-    starts: list[int]
-    boundaries: frozenset[int]
+    Most checks never need them: only token signals that matched and near() conditions ask. So a
+    short benign text costs no segmentation, and a long one pays for jieba at most once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        self._bounds: frozenset[int] = frozenset()
+
+    def _segment(self) -> list[int]:
+        if self._starts is None:
+            starts = [a for _word, a, _b in jieba.tokenize(self.text)]
+            self._bounds = frozenset([*starts, len(self.text)])
+            self._starts = starts
+        return self._starts
+
+    @property
+    def starts(self) -> list[int]:
+        return self._segment()
 
     def index_at(self, pos: int) -> int:
         """The index of the token that contains ``pos``."""
-        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return max(0, bisect.bisect_right(self._segment(), pos) - 1)
 
     def is_aligned(self, start: int, end: int) -> bool:
-        return start in self.boundaries and end in self.boundaries
+        self._segment()
+        return start in self._bounds and end in self._bounds
 
 
 def tokenize(text: str) -> Tokens:
-    starts: list[int] = []
-    bounds: set[int] = {0, len(text)}
-    for _word, a, b in jieba.tokenize(text):
-        starts.append(a)
-        bounds.add(b)
-    bounds.update(starts)
-    return Tokens(starts, frozenset(bounds))
+    return Tokens(text)
