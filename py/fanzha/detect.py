@@ -6,8 +6,8 @@ sentence ("凡是要求转到安全账户的都是诈骗"), so the unit's own pu
 
 from __future__ import annotations
 
-import itertools
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
