@@ -1,0 +1,90 @@
+"""A broken rule file fails with a message naming the file, the rule (or signal) id and the field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fanzha.rules import RuleError, compile_rules, lint_pattern
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+GOOD_RULE = '''
+[[rule]]
+id = "demo_rule"
+title = "演示规则"
+severity = "medium"
+explanation = "演示。"
+advice = ["stop"]
+condition = "demo_signal and transfer_request"
+[rule.examples]
+match = ["演示词，请转账"]
+no_match = ["没有演示词"]
+'''
+GOOD_SIGNAL = '''
+[signal.demo_signal]
+words = ["演示词"]
+'''
+
+
+def _compile_with(tmp_path: Path, body: str) -> dict:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "zz_demo.toml").write_text('category = "other"\n' + body, encoding="utf-8")
+    return compile_rules(rules)
+
+
+def test_a_good_extra_file_compiles(tmp_path: Path) -> None:
+    bundle = _compile_with(tmp_path, GOOD_SIGNAL + GOOD_RULE)
+    assert any(r["id"] == "demo_rule" for r in bundle["rules"])
+
+
+@pytest.mark.parametrize(
+    ("body", "ident", "field", "words"),
+    [
+        (GOOD_SIGNAL + GOOD_RULE.replace('severity = "medium"', 'severity = "urgent"'),
+         "demo_rule", "severity", "high, medium or low"),
+        (GOOD_SIGNAL + GOOD_RULE.replace("demo_signal and", "missing_signal and"),
+         "demo_rule", "condition", "not defined"),
+        (GOOD_SIGNAL + GOOD_RULE.replace("demo_signal and transfer_request", "demo_signal and (transfer_request"),
+         "demo_rule", "condition", "expected"),
+        (GOOD_SIGNAL + GOOD_RULE.replace('no_match = ["没有演示词"]', "no_match = []"),
+         "demo_rule", "examples.no_match", "at least one"),
+        (GOOD_SIGNAL + GOOD_RULE.replace('title = "演示规则"', ""), "demo_rule", "title", "required"),
+        (GOOD_SIGNAL.replace('words = ["演示词"]', 'patterns = ["(演示"]') + GOOD_RULE,
+         "demo_signal", "patterns", "does not compile"),
+        (GOOD_SIGNAL.replace('words = ["演示词"]', 'patterns = ["(a+)+b"]') + GOOD_RULE,
+         "demo_signal", "patterns", "backtrack"),
+        (GOOD_SIGNAL.replace('words = ["演示词"]', 'patterns = ["转.*账"]') + GOOD_RULE,
+         "demo_signal", "patterns", "bounded"),
+        (GOOD_SIGNAL.replace("演示词", "转帐") + GOOD_RULE, "demo_signal", "words", "never match"),
+        (GOOD_SIGNAL + '\n[signal.unused_one]\nwords = ["多余"]\n' + GOOD_RULE, "unused_one", None, "no rule uses it"),
+        (GOOD_SIGNAL + GOOD_RULE + GOOD_RULE, "demo_rule", "id", "already used"),
+        (GOOD_SIGNAL + GOOD_RULE.replace('advice = ["stop"]', 'advice = ["no_such_advice"]'),
+         "demo_rule", "advice", "not in _language.toml"),
+    ],
+    ids=["severity", "undefined-signal", "syntax", "no-near-miss", "no-title", "regex", "backtracking",
+         "unbounded-dot", "unfolded-word", "unused-signal", "duplicate-id", "unknown-advice"],
+)
+def test_broken_rule_file_is_named(tmp_path: Path, body: str, ident: str, field: str | None, words: str) -> None:
+    with pytest.raises(RuleError) as err:
+        _compile_with(tmp_path, body)
+    message = str(err.value)
+    assert message.startswith("zz_demo.toml: "), message
+    assert err.value.ident == ident and err.value.field == field, message
+    assert words in message
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match=r"^zz_demo.toml: not valid TOML"):
+        _compile_with(tmp_path, "[[rule]\nid=")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ok"),
+    [("转账|汇款", True), ("转.{0,8}账", True), ("(?:ab|cd){2,4}", True), ("(a+)+", False), ("(a*b?)*c", False),
+     (".+转", False)],
+)
+def test_lint_pattern(pattern: str, ok: bool) -> None:
+    assert (lint_pattern(pattern) is None) == ok
