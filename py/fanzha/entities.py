@@ -7,6 +7,7 @@ amounts, which are normalised to yuan.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 CARD = re.compile(r"(?<![\d.])(?:\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?|\d{16,19})(?![\d.])")
 HOLDER = re.compile(r"(?:户名|收款人|开户名|姓名)\s*[:：为是]?\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff]{2})")
@@ -103,6 +104,16 @@ def _urls(text: str) -> list[str]:
     return _unique(out)
 
 
+def url_flags(urls: list[str]) -> dict[str, list[str]]:
+    """Which links look worse than others: an installable APK, or a bare IP address for a host."""
+    flags: dict[str, list[str]] = {}
+    for url in urls:
+        marks = (["apk"] if re.search(r"\.apk(?:$|[?#])", url) else []) + (["ip_host"] if IP_HOST.match(url) else [])
+        if marks:
+            flags[url] = marks
+    return flags
+
+
 def _apps(text: str) -> list[str]:
     names = [
         m.group(1)
@@ -113,17 +124,19 @@ def _apps(text: str) -> list[str]:
     return _unique([n.strip() for n in names if n.strip() and not n.strip().isdigit()])
 
 
-def extract(text: str) -> dict[str, list]:
+def extract(text: str) -> dict[str, Any]:
     """Entities of a folded text, in order of first appearance, without duplicates."""
     cards = [re.sub(r"[ -]", "", m.group()) for m in CARD.finditer(text)]
     phones = [re.sub(r"[ -]", "", m.group()) for m in PHONE.finditer(text)]
     phones = [p for p in phones if not any(p in c for c in cards)]
     contacts = [f"{m.group(1).upper() if m.group(1) in ('qq', 'tg') else m.group(1)}:{m.group(2)}"
                 for m in CONTACT.finditer(text)]
+    urls = _urls(text)
     return {
         "accounts": _unique(cards + [f"户名:{m.group(1)}" for m in HOLDER.finditer(text)]),
         "phones": _unique(phones),
-        "urls": _urls(text),
+        "urls": urls,
+        "url_flags": url_flags(urls),
         "amounts": _amounts(text),
         "apps": _apps(text),
         "contacts": _unique(contacts),

@@ -52,7 +52,7 @@ class Report:
     categories: list[str]
     findings: list[Finding]
     advice: list[str]
-    entities: dict[str, list]
+    entities: dict[str, Any]
     rules_version: str
     notes: list[str] = field(default_factory=list)
 
@@ -67,7 +67,7 @@ class Report:
             "categories": list(self.categories),
             "findings": [f.to_dict() for f in self.findings],
             "advice": list(self.advice),
-            "entities": {k: list(v) for k, v in self.entities.items()},
+            "entities": {k: (dict(v) if isinstance(v, dict) else list(v)) for k, v in self.entities.items()},
             "rules_version": self.rules_version,
         }
         if self.notes:
@@ -111,7 +111,7 @@ def verdict_for(score: int, ruleset: RuleSet) -> str:
     return "none"
 
 
-def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, list]) -> Report:
+def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, Any]) -> Report:
     fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
     findings = [
         Finding(
