@@ -20,13 +20,15 @@ QQ_HEADER = re.compile(
     rf"|(?P<b>[^\s\d].{{0,23}}?)\s+(?:{_DATE}\s+)?(?:{_DAY}\s*)?{_TIME})\s*$"
 )
 PREFIX_SPEAKER = re.compile(r"^\s*(?P<name>[^\s:：\[\]【】()]{1,16}?)\s*[:：]\s*(?P<body>\S.*)$")
-SMS_SENDER = re.compile(r"^\s*\[(?P<name>[^\[\]]{2,20})\]|\[(?P<tail>[^\[\]]{2,20})\]\s*$")
+SMS_SENDER = re.compile(r"^\s*[\[【](?P<name>[^\[\]【】]{2,20})[\]】]|[\[【](?P<tail>[^\[\]【】]{2,20})[\]】]\s*$")
 # "卡号：6222…" is a field, not a speaker.
 FIELD_LABELS = frozenset(
     "卡号 账号 户名 姓名 金额 地址 电话 手机 手机号 备注 开户行 开户银行 收款人 收款账号 注意 提示 时间 日期 "
     "链接 网址 微信 微信号 qq 验证码 密码 订单号 单号 编号 标题 主题 事由 原因 附件 说明 温馨提示 "
     "http https 步骤 第一步 第二步 第三步 客服电话 电话号码 联系方式 联系电话".split()
 )
+# Chat placeholders stand for a picture, transfer or red packet; they are not SMS senders.
+PLACEHOLDERS = frozenset("图片 转账 红包 语音 链接 文件 视频 表情 动画表情 位置 名片 收款 撤回 语音通话 视频通话 聊天记录".split())
 USER_NAMES = frozenset({"我", "本人", "自己", "me", "我方"})
 
 
@@ -60,17 +62,17 @@ def _prefix_name(line: str) -> str | None:
 
 def _sms_sender(line: str) -> str | None:
     m = SMS_SENDER.search(line)
-    if not m:
-        return None
-    return m.group("name") or m.group("tail")
+    name = m and (m.group("name") or m.group("tail"))
+    return name if name and name not in PLACEHOLDERS else None
 
 
 def split_messages(text: str) -> list[Message]:
     """Split folded text into messages. Lines without a recognised speaker keep the current one."""
     spans = _lines(text)
     prefix_names = [_prefix_name(text[a:b]) for a, b in spans]
-    # A "name: text" prefix used only once in a long prose text is more likely a label than a speaker.
-    trusted = {n for n in prefix_names if n and (prefix_names.count(n) > 1 or len(spans) <= 3)}
+    # One "name: text" line in a long prose text is more likely a label than a speaker; two or more make a chat.
+    named = [n for n in prefix_names if n]
+    trusted = set(named) if len(named) >= 2 or len(spans) <= 3 else set()
     messages: list[Message] = []
     speaker: str | None = None
     for (a, b), pname in zip(spans, prefix_names, strict=True):
