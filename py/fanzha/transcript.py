@@ -28,7 +28,9 @@ FIELD_LABELS = frozenset(
     "http https 步骤 第一步 第二步 第三步 客服电话 电话号码 联系方式 联系电话".split()
 )
 # Chat placeholders stand for a picture, transfer or red packet; they are not SMS senders.
-PLACEHOLDERS = frozenset("图片 转账 红包 语音 链接 文件 视频 表情 动画表情 位置 名片 收款 撤回 语音通话 视频通话 聊天记录".split())
+PLACEHOLDERS = frozenset(
+    "图片 转账 红包 语音 链接 文件 视频 表情 动画表情 位置 名片 收款 撤回 语音通话 视频通话 聊天记录".split()
+)
 USER_NAMES = frozenset({"我", "本人", "自己", "me", "我方"})
 
 
