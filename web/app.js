@@ -141,12 +141,18 @@ function render(report, text) {
   ui.result.hidden = false;
 }
 
+function revealResult() {
+  const top = ui.result.getBoundingClientRect().top;
+  if (top > window.innerHeight * 0.6) ui.result.scrollIntoView({ block: "start", behavior: "smooth" });
+}
+
 function clearResult() {
   ui.result.hidden = true;
   delete ui.verdict.dataset.verdict;
 }
 
-async function runCheck() {
+/** reveal: scroll the result into view (after a click, not while typing, so the box does not jump). */
+async function runCheck({ reveal = false } = {}) {
   clearTimeout(typingTimer);
   const text = ui.input.value;
   if (!text.trim()) {
@@ -156,7 +162,9 @@ async function runCheck() {
   if (!engine || engineState === "failed") return;
   try {
     const report = await engine.check(text);
-    if (report && text === ui.input.value) render(report, text);
+    if (!report || text !== ui.input.value) return; // superseded by newer text
+    render(report, text);
+    if (reveal) revealResult();
   } catch (err) {
     console.error("check failed:", err);
     if (engineState !== "failed") setStatus("这次检查出错了，请稍后再试。", "error");
@@ -169,9 +177,9 @@ if (!engine) setStatus("这个浏览器不支持 WebAssembly，无法在本机�
 
 ui.input.addEventListener("input", () => {
   clearTimeout(typingTimer);
-  typingTimer = setTimeout(runCheck, TYPING_PAUSE_MS);
+  typingTimer = setTimeout(() => runCheck(), TYPING_PAUSE_MS);
 });
-ui.check.addEventListener("click", runCheck);
+ui.check.addEventListener("click", () => runCheck({ reveal: true }));
 ui.clear.addEventListener("click", () => {
   ui.input.value = "";
   clearResult();
@@ -179,5 +187,5 @@ ui.clear.addEventListener("click", () => {
 });
 ui.retry.addEventListener("click", () => {
   engine.restart();
-  runCheck(); // the text was kept; check it as soon as the new engine is ready
+  runCheck({ reveal: true }); // the text was kept; check it as soon as the new engine is ready
 });
