@@ -46,10 +46,15 @@ class Analysis:
     fired: list[Fired]
 
 
-def _message_index(messages: list[Message], pos: int) -> int:
-    """The message containing ``pos`` (messages are in text order), or -1 between messages."""
-    i = bisect.bisect_right([m.start for m in messages], pos) - 1
-    return i if i >= 0 and pos <= messages[i].end else -1
+def _message_locator(messages: list[Message]):
+    """A function from a text position to the index of its message (-1 between messages)."""
+    starts = [m.start for m in messages]
+
+    def locate(pos: int) -> int:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos <= messages[i].end else -1
+
+    return locate
 
 
 class _Scopes:
@@ -83,7 +88,8 @@ class _Scopes:
         return bool(found) and not CONDITIONAL.search(window, found[-1])
 
     def in_warning(self, start: int) -> bool:
-        return any(a <= start < b for a, b in self.warning_sentences)
+        i = bisect.bisect_right(self.warning_sentences, (start, len(self.text) + 1)) - 1
+        return i >= 0 and self.warning_sentences[i][0] <= start < self.warning_sentences[i][1]
 
 
 def _signal_hits(signal: Signal, folded: str, tokens: Tokens, scopes: _Scopes) -> list[tuple[int, int]]:
@@ -103,11 +109,12 @@ def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, 
     tokens = tokenize(text)
     scopes = _Scopes(text, ruleset)
     hits: dict[str, list[Hit]] = {}
+    locate = _message_locator(messages)
     for signal in ruleset.signals:
         spans = _signal_hits(signal, text, tokens, scopes)
         if spans:
             hits[signal.name] = [
-                Hit(a, b, signal.name, _message_index(messages, a)) for a, b in spans
+                Hit(a, b, signal.name, locate(a)) for a, b in spans
             ]
     return messages, tokens, hits
 

@@ -77,39 +77,43 @@ def _expand_fragments(pattern: str, fragments: dict[str, str], file: str, ident:
     return FRAGMENT_RE.sub(sub, pattern)
 
 
-def _walk_regex(items: Any, depth: int = 0) -> list[tuple[int, bool]]:
-    """(repeat-depth, unbounded) pairs for every repeat in a parsed regex, for the backtracking lint."""
+def _repeat_bounds(items: Any, outer: int = 1) -> list[tuple[int, int]]:
+    """(own maximum, product of enclosing maxima) for every repeat in a parsed regex."""
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser as p  # type: ignore[attr-defined]
 
-    out: list[tuple[int, bool]] = []
+    out: list[tuple[int, int]] = []
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT):
             _lo, hi, sub = av
-            unbounded = hi == c.MAXREPEAT or hi > 50
-            out.append((depth, unbounded))
-            out += _walk_regex(sub, depth + 1 if hi > 1 else depth)
+            hi = UNBOUNDED if hi == c.MAXREPEAT else hi
+            out.append((hi, outer))
+            out += _repeat_bounds(sub, outer * max(hi, 1))
         elif op == c.SUBPATTERN:
-            out += _walk_regex(av[-1], depth)
+            out += _repeat_bounds(av[-1], outer)
         elif op == c.BRANCH:
             for alt in av[1]:
-                out += _walk_regex(alt, depth)
+                out += _repeat_bounds(alt, outer)
         elif isinstance(av, p.SubPattern):
-            out += _walk_regex(av, depth)
+            out += _repeat_bounds(av, outer)
     return out
 
 
+UNBOUNDED = 10**9
+MAX_REPEAT_PRODUCT = 1000  # (?:[a-z]{1,40}\.){1,4} is fine; (?:a{1,100}){1,100} is not
+
+
 def lint_pattern(pattern: str) -> str | None:
-    """Why ``pattern`` could backtrack badly or scan a whole paste, or None when it is fine."""
+    """Why ``pattern`` could backtrack badly or rescan a long paste, or None when it is fine."""
     from re import _parser as p  # type: ignore[attr-defined]
 
-    repeats = _walk_regex(p.parse(pattern))
-    if any(depth > 0 and unbounded for depth, unbounded in repeats):
-        return "a repeat inside a repeat can backtrack catastrophically; bound the inner one"
-    if any(depth > 0 for depth, _ in repeats) and any(u for _, u in repeats):
-        return "nested repeats with an unbounded one; bound it, e.g. {0,20}"
     if re.search(r"(?<!\\)\.[*+]", pattern):
         return "'.*' or '.+' scans the whole paste; use a bounded gap such as .{0,20}"
+    bounds = _repeat_bounds(p.parse(pattern))
+    if any(hi == UNBOUNDED for hi, _ in bounds):
+        return "an unbounded repeat (+, *, {n,}) rescans long runs from every position; bound it, e.g. {1,12}"
+    if any(hi * outer > MAX_REPEAT_PRODUCT and outer > 1 for hi, outer in bounds):
+        return "a repeat inside a repeat can backtrack catastrophically; bound both tightly"
     return None
 
 
