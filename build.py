@@ -170,9 +170,7 @@ def record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def wheel_bytes(
-    name: str, version: str, files: dict[str, bytes], metadata: str, build_tag: str = ""
-) -> bytes:
+def wheel_bytes(name: str, version: str, files: dict[str, bytes], metadata: str, build_tag: str = "") -> bytes:
     """A pure-Python wheel: sorted entries, fixed timestamps and modes, RECORD last."""
     info_dir = f"{name}-{version}.dist-info"
     wheel_meta = "Wheel-Version: 1.0\nGenerator: fanzha build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
@@ -290,9 +288,7 @@ def smoke_test(wheels: dict[str, bytes], rules: bytes) -> None:
                 zf.extractall(root / path.stem)
         (root / "rules.json").write_bytes(rules)
         env = {**os.environ, "TMPDIR": tmp}  # keep jieba's cache file out of the shared /tmp
-        result = subprocess.run(
-            [sys.executable, "-I", "-c", SMOKE, tmp], capture_output=True, text=True, env=env
-        )
+        result = subprocess.run([sys.executable, "-I", "-c", SMOKE, tmp], capture_output=True, text=True, env=env)
         if result.returncode != 0:
             raise BuildError(f"smoke test of the built wheels failed:\n{result.stderr.strip()}")
         print(result.stdout.rstrip())
@@ -301,9 +297,7 @@ def smoke_test(wheels: dict[str, bytes], rules: bytes) -> None:
 # --- assembling dist/ ---
 
 
-def lock_entry(
-    name: str, version: str, file_name: str, data: bytes, imports: list[str], depends: list[str]
-) -> dict:
+def lock_entry(name: str, version: str, file_name: str, data: bytes, imports: list[str], depends: list[str]) -> dict:
     return {
         "name": name,
         "version": version,
@@ -318,9 +312,7 @@ def lock_entry(
     }
 
 
-def write_pyodide(
-    out: Path, members: dict[str, bytes], wheels: dict[str, tuple[str, bytes, list[str]]]
-) -> str:
+def write_pyodide(out: Path, members: dict[str, bytes], wheels: dict[str, tuple[str, bytes, list[str]]]) -> str:
     """Copy the runtime files and write our own lock file, listing only what we ship.
 
     Pyodide's own lock lists micropip with the sha256 of *its* build of the wheel, which differs from
@@ -367,6 +359,7 @@ def write_manifest(out: Path) -> None:
 
 def build() -> None:
     started = time.monotonic()
+    rules = compile_rules_bundle()  # first: a broken rule should fail fast, before any download
     CACHE.mkdir(exist_ok=True)
     print("fetching pinned downloads (cached in .cache/)", flush=True)
     pyodide = read_tar_members(fetch_pyodide(), "package/")
@@ -375,7 +368,6 @@ def build() -> None:
     micropip = fetch_micropip(py_version)
     jieba_name, jieba_whl = build_jieba_wheel(fetch_jieba_sdist())
     fanzha_name, fanzha_whl = build_fanzha_wheel()
-    rules = compile_rules_bundle()
     smoke_test({jieba_name: jieba_whl, fanzha_name: fanzha_whl}, rules)
 
     out = CACHE / "dist.new"  # build beside, then swap, so a server never sees half a dist/
@@ -478,9 +470,7 @@ def make_handler(root: Path, base: str, quiet: bool = False) -> type[http.server
     return Handler
 
 
-def make_server(
-    root: Path, port: int = 8000, base: str = "/", quiet: bool = False
-) -> http.server.ThreadingHTTPServer:
+def make_server(root: Path, port: int = 8000, base: str = "/", quiet: bool = False) -> http.server.ThreadingHTTPServer:
     """A local server for root under base; port 0 picks a free port (tests use that)."""
     handler = make_handler(root, normalize_base(base), quiet)
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -501,9 +491,7 @@ def serve(port: int, base: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build", choices=["build", "serve"])
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--base", default="/", help="URL sub-path to serve under, e.g. /tools/fanzha/")

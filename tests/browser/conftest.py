@@ -31,9 +31,10 @@ ENGINE_TIMEOUT_MS = 90_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks the tests here that drive Chromium; the ones on build.py and its server need no browser."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in Path(item.fspath).parents and "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
@@ -78,8 +79,11 @@ def browser_type_launch_args(browser_type_launch_args: dict, playwright) -> dict
 
 
 @pytest.fixture(autouse=True)
-def engine_timeout(page: Page) -> None:
-    """Every wait in these tests may include the engine's start-up."""
+def engine_timeout(request: pytest.FixtureRequest) -> None:
+    """Every wait in the page tests may include the engine's start-up."""
+    if "page" not in request.fixturenames:
+        return
+    page: Page = request.getfixturevalue("page")
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.set_default_navigation_timeout(ENGINE_TIMEOUT_MS)
     expect.set_options(timeout=ENGINE_TIMEOUT_MS)  # expect() keeps its own 5 s default otherwise

@@ -1,0 +1,85 @@
+"""build.py and its server, without a browser: what the page relies on from them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).absolute().parents[2]
+
+
+def fetch(url: str) -> tuple[int, Message, bytes]:
+    """Status, headers (case-insensitive) and body, without following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def test_assets_have_their_mime_types_and_the_csp(site_url: str) -> None:
+    info = json.loads(fetch(site_url + "build-info.json")[2])
+    expected = {
+        "": "text/html",
+        "app.js": "text/javascript",
+        "worker/worker.js": "text/javascript",
+        "pyodide/pyodide.mjs": "text/javascript",
+        "pyodide/pyodide.asm.wasm": "application/wasm",
+        info["rules"]: "application/json",
+    }
+    for path, mime in expected.items():
+        status, headers, _ = fetch(site_url + path)
+        assert status == 200, path
+        assert headers["Content-Type"].startswith(mime), (path, headers["Content-Type"])
+        assert "default-src 'self'" in headers["Content-Security-Policy"], path
+
+
+def test_server_answers_only_under_its_base(site_url: str) -> None:
+    origin, base = site_url.split("/tools/", 1)[0], "/tools/" + site_url.split("/tools/", 1)[1]
+    assert fetch(origin + "/index.html")[0] == 404
+    status, headers, _ = fetch(origin + base.rstrip("/"))
+    assert (status, headers["Location"]) == (301, base)
+
+
+def test_built_worker_has_the_build_info_and_manifest_lists_every_file(site_url: str) -> None:
+    worker = fetch(site_url + "worker/worker.js")[2].decode()
+    assert "__FANZHA_BUILD_INFO__" not in worker
+    manifest = json.loads(fetch(site_url + "asset-manifest.json")[2])
+    dist = ROOT / "dist"
+    files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == files - {"asset-manifest.json"}
+
+
+@pytest.fixture
+def source_copy(tmp_path: Path) -> Path:
+    """The parts build.py reads, copied, so a test can break them."""
+    for name in ("build.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("py", "rules", "web"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def test_a_broken_rule_file_fails_the_build_with_its_name(source_copy: Path) -> None:
+    (source_copy / "rules" / "zz_broken.toml").write_text('category = "loan"\n[[rule]\nid = \n', "utf-8")
+    result = subprocess.run(
+        [sys.executable, "build.py", "build"], cwd=source_copy, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "zz_broken.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (source_copy / "dist").exists()
