@@ -9,7 +9,7 @@ from .detect import Analysis, Fired
 from .rules import RuleSet
 
 LEVELS = ("high", "medium", "low", "none")
-DEFAULT_PRIORITY = 50  # advice written out in a rule, not drawn from the shared advice list
+DEFAULT_PRIORITY = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,17 @@ def _merge_advice(groups: list[list[tuple[int, str]]]) -> list[str]:
     return sorted(best, key=lambda t: (best[t], t))
 
 
+def rank_categories(findings: list[Finding]) -> list[str]:
+    """Strongest first: by a category's best rule, then by the sum of its rules.
+
+    Summing alone would let a category with several overlapping broad rules outrank a more specific one.
+    """
+    scores: dict[str, list[int]] = {}
+    for f in findings:
+        scores.setdefault(f.category, []).append(f.score)
+    return sorted(scores, key=lambda c: (-max(scores[c]), -sum(scores[c]), c))
+
+
 def verdict_for(score: int, ruleset: RuleSet) -> str:
     for level in ("high", "medium", "low"):
         if score >= ruleset.verdict[level]:
@@ -129,10 +140,7 @@ def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[st
     ]
     score = min(100, sum(f.score for f in findings))
     verdict = verdict_for(score, ruleset)
-    by_category: dict[str, int] = {}
-    for f in findings:
-        by_category[f.category] = by_category.get(f.category, 0) + f.score
-    categories = sorted(by_category, key=lambda c: (-by_category[c], c))
+    categories = rank_categories(findings)
     groups = [_advice_items(f.rule.advice, ruleset) for f in fired]
     general = ruleset.advice_for_verdict(verdict)
     advice = _merge_advice([*groups, _advice_items(general, ruleset)]) if findings or general else []
