@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 ROOT = Path(__file__).absolute().parents[2]
 BASE = "/tools/fanzha/"  # serve under a sub-path: every URL the page uses must be relative
@@ -34,7 +34,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Marks the tests here that drive Chromium; the ones on build.py and its server need no browser."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents and "page" in getattr(item, "fixturenames", ()):
+        uses = set(getattr(item, "fixturenames", ()))
+        if here in Path(item.fspath).parents and uses & {"page", "ready_page"}:
             item.add_marker(pytest.mark.browser)
 
 
@@ -87,3 +88,24 @@ def engine_timeout(request: pytest.FixtureRequest) -> None:
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.set_default_navigation_timeout(ENGINE_TIMEOUT_MS)
     expect.set_options(timeout=ENGINE_TIMEOUT_MS)  # expect() keeps its own 5 s default otherwise
+
+
+@pytest.fixture(scope="module")
+def loaded_page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """One page per test module whose engine has started: loading Pyodide costs ~10 s a time."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto(site_url)
+    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def ready_page(loaded_page: Page) -> Page:
+    """The module's ready page with the text box emptied, so no verdict is left from the test before."""
+    expect.set_options(timeout=ENGINE_TIMEOUT_MS)
+    loaded_page.get_by_test_id("clear").click()
+    expect(loaded_page.get_by_test_id("verdict")).to_be_hidden()
+    return loaded_page

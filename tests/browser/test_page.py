@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+import fanzha
+
 # Our own test chats (not from the eval set). The emoji before the evidence makes code-point offsets
 # (Python) and UTF-16 indices (JS) differ, so the page must convert them.
 FAKE_LEADER_CHAT = """\
@@ -27,23 +29,25 @@ BENIGN_REIMBURSEMENT_CHAT = """\
 """
 
 
-def open_page(page: Page, site_url: str) -> None:
-    page.goto(site_url)
-    expect(page.get_by_test_id("input")).to_be_editable()
+NOT_WARNED = re.compile(r"^(none|low)$")
+WARNED_FINDINGS = '[data-testid="finding"][data-severity="high"], [data-testid="finding"][data-severity="medium"]'
 
 
 def wait_ready(page: Page) -> None:
     expect(page.get_by_test_id("status")).to_have_text("已就绪")
 
 
-def test_fake_leader_chat_is_high_risk(page: Page, site_url: str) -> None:
-    open_page(page, site_url)
-    page.get_by_test_id("input").fill(FAKE_LEADER_CHAT)
+def check_by_click(page: Page, text: str) -> None:
+    page.get_by_test_id("input").fill(text)
     page.get_by_test_id("check").click()
 
-    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
-    expect(page.get_by_test_id("verdict")).to_contain_text("很可能是诈骗")
-    leader = page.locator('[data-testid="finding"][data-category="impersonate_leader"]')
+
+def test_fake_leader_chat_is_high_risk(ready_page: Page) -> None:
+    check_by_click(ready_page, FAKE_LEADER_CHAT)
+
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
+    expect(ready_page.get_by_test_id("verdict")).to_contain_text("很可能是诈骗")
+    leader = ready_page.locator('[data-testid="finding"][data-category="impersonate_leader"]')
     expect(leader.first).to_be_visible()
     evidence = leader.locator("mark").all_text_contents()
     assert evidence, "an impersonate_leader finding shows no evidence words"
@@ -51,54 +55,66 @@ def test_fake_leader_chat_is_high_risk(page: Page, site_url: str) -> None:
         assert words and words in FAKE_LEADER_CHAT, f"evidence {words!r} is not a slice of the pasted chat"
 
 
-def test_benign_reimbursement_chat_is_not_warned(page: Page, site_url: str) -> None:
-    open_page(page, site_url)
-    page.get_by_test_id("input").fill(BENIGN_REIMBURSEMENT_CHAT)
-    page.get_by_test_id("check").click()
+def test_page_shows_what_the_engine_reports_under_cpython(ready_page: Page) -> None:
+    # The same package runs in both; evidence offsets are code points, so a wrong UTF-16
+    # conversion in the page would show different words here.
+    report = fanzha.check(FAKE_LEADER_CHAT).to_dict()
+    check_by_click(ready_page, FAKE_LEADER_CHAT)
 
-    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(none|low)$"))
-    finding = '[data-testid="finding"]'
-    warned = page.locator(f'{finding}[data-severity="high"], {finding}[data-severity="medium"]')
-    expect(warned).to_have_count(0)
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", report["verdict"])
+    findings = ready_page.get_by_test_id("finding")
+    expect(findings).to_have_count(len(report["findings"]))
+    for i, finding in enumerate(report["findings"]):
+        expect(findings.nth(i)).to_have_attribute("data-rule", finding["rule"])
+        expect(findings.nth(i).locator("mark")).to_have_text([e["text"] for e in finding["evidence"]])
+
+
+def test_benign_reimbursement_chat_is_not_warned(ready_page: Page) -> None:
+    check_by_click(ready_page, BENIGN_REIMBURSEMENT_CHAT)
+
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", NOT_WARNED)
+    expect(ready_page.locator(WARNED_FINDINGS)).to_have_count(0)
+
+
+def test_typing_checks_without_a_click(ready_page: Page) -> None:
+    ready_page.get_by_test_id("input").press_sequentially("我是你领导，新微信号，马上帮我转账，很急", delay=30)
+
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(high|medium)$"))
+
+
+def test_a_newer_text_replaces_the_result(ready_page: Page) -> None:
+    box = ready_page.get_by_test_id("input")
+    box.fill(FAKE_LEADER_CHAT)
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
+    box.fill(BENIGN_REIMBURSEMENT_CHAT)
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", NOT_WARNED)
+    box.fill("")
+    expect(ready_page.get_by_test_id("verdict")).to_be_hidden()
+
+
+# These start from a fresh page load: they are about what happens while the engine loads.
 
 
 def test_input_works_while_loading_and_checks_once_ready(page: Page, site_url: str) -> None:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(site_url)
     # Python needs seconds to load; the box must take input and the click must not be lost meanwhile.
     expect(page.get_by_test_id("status")).to_contain_text("正在加载")
-    page.get_by_test_id("input").fill(FAKE_LEADER_CHAT)
-    page.get_by_test_id("check").click()
+    check_by_click(page, FAKE_LEADER_CHAT)
     expect(page.get_by_test_id("status")).to_contain_text("正在加载")
 
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
     wait_ready(page)
     expect(page.get_by_test_id("input")).to_have_value(FAKE_LEADER_CHAT)
-
-
-def test_typing_checks_without_a_click(page: Page, site_url: str) -> None:
-    open_page(page, site_url)
-    wait_ready(page)
-    page.get_by_test_id("input").press_sequentially("我是你领导，新微信号，马上帮我转账，很急", delay=30)
-
-    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(high|medium)$"))
-
-
-def test_a_newer_text_replaces_the_result(page: Page, site_url: str) -> None:
-    open_page(page, site_url)
-    wait_ready(page)
-    box = page.get_by_test_id("input")
-    box.fill(FAKE_LEADER_CHAT)
-    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
-    box.fill(BENIGN_REIMBURSEMENT_CHAT)
-    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(none|low)$"))
-    box.fill("")
-    expect(page.get_by_test_id("verdict")).to_be_hidden()
+    assert problems == [], "start-up and a check should leave the console clean"
 
 
 def test_failed_engine_says_so_and_retry_recovers(page: Page, site_url: str) -> None:
     # Break the rules bundle for the first start only; the worker's fetch goes through the context.
     page.context.route("**/rules.*.json", lambda route: route.fulfill(status=503, body="down"))
-    open_page(page, site_url)
+    page.goto(site_url)
     page.get_by_test_id("input").fill(FAKE_LEADER_CHAT)
     expect(page.get_by_test_id("status")).to_contain_text("加载失败")
     expect(page.get_by_test_id("input")).to_have_value(FAKE_LEADER_CHAT)
