@@ -69,7 +69,22 @@ class _Scopes:
             bounds = [0] + [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
             for a, b in itertools.pairwise(bounds):
                 if ruleset.warning_markers.search(text, a, b):
-                    self.warning_sentences.append((a, b))
+                    self._add_warning(a, self._heading_reach(a, b))
+
+    def _add_warning(self, a: int, b: int) -> None:
+        """Keep the warning ranges sorted and disjoint, so in_warning can bisect them."""
+        if self.warning_sentences and a <= self.warning_sentences[-1][1]:
+            last = self.warning_sentences[-1]
+            self.warning_sentences[-1] = (last[0], max(last[1], b))
+        else:
+            self.warning_sentences.append((a, b))
+
+    def _heading_reach(self, a: int, b: int) -> int:
+        """A warning heading ("反诈提醒：") covers its paragraph: the scam script it quotes is publicity."""
+        if not self.text[a:b].rstrip().endswith(":"):
+            return b
+        end = self.text.find("\n\n", b)
+        return len(self.text) if end < 0 else end
 
     def _clause_before(self, start: int, width: int) -> str:
         window = self.text[max(0, start - width):start]

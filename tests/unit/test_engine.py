@@ -6,11 +6,12 @@ import json
 import subprocess
 import sys
 
-import fanzha
 import pytest
-from fanzha.transcript import split_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import fanzha
+from fanzha.transcript import split_messages
 
 LEADER_CHAT = (
     "2024-03-05 09:12\n"
@@ -108,3 +109,11 @@ def test_cli_json_and_jsonl() -> None:
     assert out[1]["verdict"] in ("none", "low")
     human = subprocess.run(run, input=LEADER_CHAT, capture_output=True, text=True, check=True)
     assert "很可能是诈骗" in human.stdout
+
+
+def test_a_warning_heading_covers_the_script_it_quotes() -> None:
+    poster = "反诈提醒：\n航班取消，补偿300元，请下载会议软件开启屏幕共享。\n对方让你转到安全账户。\n\n有疑问请拨打96110。"
+    assert fanzha.check(poster).verdict in ("none", "low")
+    # The same words pasted as a chat still warn: the heading is what makes it publicity.
+    chat = "客服：航班取消了，补偿300元，请下载会议软件开启屏幕共享，把验证码告诉我。"
+    assert fanzha.check(chat).warned
