@@ -112,7 +112,10 @@ def test_cli_json_and_jsonl() -> None:
 
 
 def test_a_warning_heading_covers_the_script_it_quotes() -> None:
-    poster = "反诈提醒：\n航班取消，补偿300元，请下载会议软件开启屏幕共享。\n对方让你转到安全账户。\n\n有疑问请拨打96110。"
+    poster = (
+        "反诈提醒：\n航班取消，补偿300元，请下载会议软件开启屏幕共享。\n对方让你转到安全账户。\n\n"
+        "有疑问请拨打96110。"
+    )
     assert fanzha.check(poster).verdict in ("none", "low")
     # The same words pasted as a chat still warn: the heading is what makes it publicity.
     chat = "客服：航班取消了，补偿300元，请下载会议软件开启屏幕共享，把验证码告诉我。"
