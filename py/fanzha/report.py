@@ -75,6 +75,21 @@ class Report:
         return out
 
 
+def infer_category(analysis: Analysis, ruleset: RuleSet, default: str) -> str:
+    """The scheme a text is about, by its topic signals: most distinct signals, then most hits.
+
+    Cross-cutting rules ("transfer to the account we give you") use it to report the scheme they
+    appear in rather than "other".
+    """
+    best, best_key = default, (0, 0)
+    for category, names in ruleset.topics.items():
+        found = [len(analysis.hits[n]) for n in names if analysis.hits.get(n)]
+        key = (len(found), sum(found))
+        if key > best_key:
+            best, best_key = category, key
+    return best
+
+
 def _evidence(fired: Fired, analysis: Analysis, original: str) -> list[Evidence]:
     """Merge the hits' spans and map them to the original text."""
     spans = sorted({analysis.folded.original_span(h.start, h.end) for h in fired.hits})
@@ -127,7 +142,7 @@ def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[st
     findings = [
         Finding(
             rule=f.rule.id,
-            category=f.rule.category,
+            category=infer_category(analysis, ruleset, f.rule.category) if f.rule.infer_category else f.rule.category,
             title=f.rule.title,
             severity=f.rule.severity,
             explanation=f.rule.explanation,

@@ -32,11 +32,11 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 FRAGMENT_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 RULE_FIELDS = {
     "id", "title", "category", "severity", "score", "status", "explanation", "advice", "condition",
-    "context", "context_bonus", "examples", "falsepositives", "references",
+    "context", "context_bonus", "examples", "falsepositives", "references", "infer_category",
 }
 SIGNAL_FIELDS = {"words", "tokens", "patterns", "negatable", "asker", "description"}
 EXAMPLE_KINDS = ("match", "no_match", "known_miss", "known_false_hit")
-LANGUAGE_KEYS = ("negators", "clause_negators", "warning_markers", "verdict", "verdict_advice")
+LANGUAGE_KEYS = ("negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics")
 
 
 class RuleError(ValueError):
@@ -216,6 +216,7 @@ def _check_rule(rule: Any, file: str, category: str | None) -> dict[str, Any]:
         "condition": rule["condition"].strip(),
         "context": _str_list(rule.get("context"), file, rid, "context"),
         "context_bonus": bonus,
+        "infer_category": bool(rule.get("infer_category", False)),
         "examples": checked,
         "_file": file,
         "_signals": sorted(conditions.signal_names(tree)),
@@ -265,7 +266,9 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
             signal_file[name] = path.name
         for raw in data.get("rule", []):
             rules.append(_check_rule(raw, path.name, category))
-    _cross_check(rules, signals, signal_file, advice)
+    topics = lang.get("topics", {})
+    _check_topics(topics, signals)
+    _cross_check(rules, signals, signal_file, advice, topics)
     bundle = {
         "schema": SCHEMA_VERSION,
         "language": {k: lang[k] for k in LANGUAGE_KEYS if k in lang},
@@ -278,14 +281,27 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     return bundle
 
 
+def _check_topics(topics: Any, signals: dict[str, Any]) -> None:
+    """[topics] maps a category to the signals that show a text is about it (for infer_category rules)."""
+    if not isinstance(topics, dict):
+        raise RuleError("_language.toml", None, "topics", "must be a table of category = [signal, …]")
+    for cat, names in topics.items():
+        if cat not in CATEGORIES:
+            raise RuleError("_language.toml", cat, "topics", f"{cat!r} is not a category")
+        for name in _str_list(names, "_language.toml", cat, "topics"):
+            if name not in signals:
+                raise RuleError("_language.toml", cat, "topics", f"signal {name!r} is not defined")
+
+
 def _cross_check(
     rules: list[dict[str, Any]],
     signals: dict[str, Any],
     signal_file: dict[str, str],
     advice: dict[str, Any],
+    topics: dict[str, list[str]],
 ) -> None:
     seen: dict[str, str] = {}
-    used: set[str] = set()
+    used: set[str] = {n for names in topics.values() for n in names}
     for rule in rules:
         rid, file = rule["id"], rule["_file"]
         if rid in seen:
@@ -331,6 +347,7 @@ class Rule:
     condition: conditions.Node
     context: list[str]
     context_bonus: int
+    infer_category: bool = False
     examples: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -351,6 +368,7 @@ class RuleSet:
     verdict: dict[str, int]
     verdict_advice: dict[str, list[str]]
     lexicon: list[str]
+    topics: dict[str, list[str]] = field(default_factory=dict)
 
     def advice_for_verdict(self, verdict: str) -> list[str]:
         """The advice every report of this level carries, whatever fired."""
@@ -377,7 +395,7 @@ class RuleSet:
             Rule(
                 r["id"], r["title"], r["category"], r["severity"], r["score"], r["status"],
                 r["explanation"], r["advice"], conditions.parse(r["condition"]), r["context"],
-                r["context_bonus"], r.get("examples", {}),
+                r["context_bonus"], r.get("infer_category", False), r.get("examples", {}),
             )
             for r in bundle["rules"]
         ]
@@ -393,5 +411,6 @@ class RuleSet:
             warning_markers=re.compile("|".join(markers)) if markers else None,
             verdict=lang.get("verdict", {"high": 70, "medium": 40, "low": 1}),
             verdict_advice=lang.get("verdict_advice", {}),
+            topics=lang.get("topics", {}),
             lexicon=lexicon,
         )
