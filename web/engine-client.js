@@ -3,12 +3,22 @@
 // worker -> main: {id, ok: true, result} | {id, ok: false, error}
 //                 {type: "progress", stage, done, total} | {type: "ready", timings} | {type: "failed", error}
 
+/**
+ * @typedef {{id: number, type: "check", text: string}} CheckRequest
+ * @typedef {{id: number, ok: true, result: object} | {id: number, ok: false, error: string}} CheckReply
+ * @typedef {{type: "progress", stage: string, done: number, total: number}} Progress
+ * @typedef {{type: "ready", timings: Object<string, number>}} Ready   start-up stage -> milliseconds
+ * @typedef {{type: "failed", error: string}} Failed
+ * @typedef {{state: "loading", stage: string, done: number, total: number}
+ *         | {state: "ready", timings: Object<string, number>}
+ *         | {state: "failed", error: string}} EngineState
+ */
+
 const WORKER_URL = new URL("./worker/worker.js", import.meta.url);
 
 /**
  * Starts the worker at once and keeps it alive (restarting Pyodide costs seconds).
- * onState receives {state: "loading", stage, done, total} | {state: "ready", timings}
- *                | {state: "failed", error}.
+ * @param {(state: EngineState) => void} onState
  */
 export function createEngine(onState) {
   let worker = null;
@@ -51,7 +61,11 @@ export function createEngine(onState) {
     onState({ state: "loading", stage: "start", done: 0, total: 1 });
   }
 
-  /** Resolves with the report, or null when a newer check was sent before this one finished. */
+  /**
+   * Resolves with the report, or null when a newer check was sent before this one finished.
+   * @param {string} text
+   * @returns {Promise<object | null>}
+   */
   function check(text) {
     const id = ++nextId;
     latestId = id;
