@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .detect import Analysis, Fired
+from .conditions import Hit
+from .detect import Analysis
 from .rules import RuleSet
 
 LEVELS = ("high", "medium", "low", "none")
@@ -30,6 +31,7 @@ class Finding:
     advice: list[str]
     signals: list[str]
     score: int
+    why: dict[str, list[Evidence]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,10 @@ class Finding:
             "advice": list(self.advice),
             "signals": list(self.signals),
             "score": self.score,
+            "why": {
+                name: [{"start": e.start, "end": e.end, "text": e.text} for e in spans]
+                for name, spans in self.why.items()
+            },
         }
 
 
@@ -90,9 +96,9 @@ def infer_category(analysis: Analysis, ruleset: RuleSet, default: str) -> str:
     return best
 
 
-def _evidence(fired: Fired, analysis: Analysis, original: str) -> list[Evidence]:
+def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> list[Evidence]:
     """Merge the hits' spans and map them to the original text."""
-    spans = sorted({analysis.folded.original_span(h.start, h.end) for h in fired.hits})
+    spans = sorted({analysis.folded.original_span(h.start, h.end) for h in hits})
     merged: list[list[int]] = []
     for a, b in spans:
         if merged and a <= merged[-1][1]:
@@ -146,10 +152,14 @@ def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[st
             title=f.rule.title,
             severity=f.rule.severity,
             explanation=f.rule.explanation,
-            evidence=_evidence(f, analysis, original),
+            evidence=_evidence(f.hits, analysis, original),
             advice=[t for _, t in sorted(_advice_items(f.rule.advice, ruleset))],
             signals=sorted({h.signal for h in f.hits}),
             score=f.score,
+            why={
+                name: _evidence([h for h in f.hits if h.signal == name], analysis, original)
+                for name in sorted({h.signal for h in f.hits})
+            },
         )
         for f in fired
     ]

@@ -120,3 +120,14 @@ def test_a_warning_heading_covers_the_script_it_quotes() -> None:
     # The same words pasted as a chat still warn: the heading is what makes it publicity.
     chat = "客服：航班取消了，补偿300元，请下载会议软件开启屏幕共享，把验证码告诉我。"
     assert fanzha.check(chat).warned
+
+
+def test_every_finding_says_why_signal_by_signal() -> None:
+    text = "我是市公安局的，你涉嫌洗钱，请把存款转到安全账户进行核查，不要告诉家人。"
+    finding = fanzha.check(text).to_dict()["findings"][0]
+    why = finding["why"]
+    assert set(why) == set(finding["signals"])
+    assert [e["text"] for e in why["safe_account"]] == ["安全账户"]
+    for spans in why.values():
+        for e in spans:
+            assert text[e["start"]:e["end"]] == e["text"]
