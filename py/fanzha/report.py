@@ -108,20 +108,17 @@ def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> list[Eviden
     return [Evidence(a, b, original[a:b]) for a, b in merged if b > a]
 
 
-def _advice_items(items: list[str], ruleset: RuleSet) -> list[tuple[int, str]]:
-    out = []
-    for item in items:
-        known = ruleset.advice.get(item)
-        out.append((known["priority"], known["text"]) if known else (DEFAULT_PRIORITY, item))
-    return out
-
-
-def _merge_advice(groups: list[list[tuple[int, str]]]) -> list[str]:
-    """Most urgent first; each text once."""
+def _merge_advice(ids_or_texts: list[str], ruleset: RuleSet) -> list[str]:
+    """Most urgent first; each text once; an advice drops those it replaces ("stop" says more than "pause")."""
+    present = set(ids_or_texts)
+    replaced = {r for item in present for r in ruleset.advice.get(item, {}).get("replaces", [])}
     best: dict[str, int] = {}
-    for group in groups:
-        for prio, text in group:
-            best[text] = min(prio, best.get(text, prio))
+    for item in ids_or_texts:
+        if item in replaced:
+            continue
+        known = ruleset.advice.get(item)
+        prio, text = (known["priority"], known["text"]) if known else (DEFAULT_PRIORITY, item)
+        best[text] = min(prio, best.get(text, prio))
     return sorted(best, key=lambda t: (best[t], t))
 
 
@@ -153,7 +150,7 @@ def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[st
             severity=f.rule.severity,
             explanation=f.rule.explanation,
             evidence=_evidence(f.hits, analysis, original),
-            advice=[t for _, t in sorted(_advice_items(f.rule.advice, ruleset))],
+            advice=_merge_advice(f.rule.advice, ruleset),
             signals=sorted({h.signal for h in f.hits}),
             score=f.score,
             why={
@@ -166,7 +163,6 @@ def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[st
     score = min(100, sum(f.score for f in findings))
     verdict = verdict_for(score, ruleset)
     categories = rank_categories(findings)
-    groups = [_advice_items(f.rule.advice, ruleset) for f in fired]
-    general = ruleset.advice_for_verdict(verdict)
-    advice = _merge_advice([*groups, _advice_items(general, ruleset)]) if findings or general else []
+    items = [a for f in fired for a in f.rule.advice] + ruleset.advice_for_verdict(verdict)
+    advice = _merge_advice(items, ruleset) if findings else []
     return Report(verdict, score, categories, findings, advice, entities, ruleset.version)

@@ -243,6 +243,9 @@ def _load_language(rules_dir: Path) -> tuple[dict[str, Any], dict[str, str], dic
             raise RuleError("_language.toml", key, "advice", "needs text and priority")
         if not isinstance(item.get("priority"), int):
             raise RuleError("_language.toml", key, "advice.priority", "must be a whole number")
+        for other in item.get("replaces", []):
+            if other not in advice:
+                raise RuleError("_language.toml", key, "advice.replaces", f"{other!r} is not an advice id")
     return lang, fragments, advice
 
 

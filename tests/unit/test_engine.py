@@ -131,3 +131,11 @@ def test_every_finding_says_why_signal_by_signal() -> None:
     for spans in why.values():
         for e in spans:
             assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_advice_is_ordered_and_not_repeated() -> None:
+    advice = fanzha.check(LEADER_CHAT).advice
+    assert advice[0].startswith("先停下")
+    assert not any(a.startswith("先别急着") for a in advice), "'stop' replaces the milder 'pause'"
+    assert len(advice) == len(set(advice))
+    assert any("110" in a for a in advice) and any("核实" in a for a in advice)
