@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from fanzha.normalize import fold
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from fanzha.normalize import fold
 
 FOLDS = [
     # (pasted, folded, why)

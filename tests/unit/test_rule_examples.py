@@ -6,8 +6,9 @@ are strict xfails, so a change that fixes a known gap fails until the example is
 
 from __future__ import annotations
 
-import fanzha
 import pytest
+
+import fanzha
 from fanzha.rules import RuleSet
 
 RULESET: RuleSet = fanzha.active_rules()
