@@ -32,7 +32,11 @@ async function loadPackages(pyodide, names) {
   const got = new Set(loaded.map((p) => p.name));
   const missing = names.filter((n) => !got.has(n));
   if (errors.length || missing.length) {
-    throw new Error(`loading ${missing.join(", ") || "packages"} failed: ${errors.join("; ")}`);
+    // Pyodide reports an integrity (sha256) mismatch as a bare "Failed to fetch"; say what it may mean.
+    const hint = errors.some((e) => e.includes("Failed to fetch"))
+      ? " (file missing, or its sha256 differs from the lock file)"
+      : "";
+    throw new Error(`loading ${missing.join(", ") || "packages"} failed: ${errors.join("; ")}${hint}`);
   }
 }
 
