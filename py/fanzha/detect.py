@@ -64,6 +64,8 @@ class _Scopes:
         self.text = text
         self.negators = ruleset.negators
         self.clause_negators = ruleset.clause_negators
+        self.clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(text)]
+        self._negated: dict[int, bool] = {}
         self.warning_sentences: list[tuple[int, int]] = []
         if ruleset.warning_markers is not None:
             bounds = [0] + [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
@@ -87,14 +89,15 @@ class _Scopes:
         return len(self.text) if end < 0 else end
 
     def _clause_before(self, start: int, width: int) -> str:
-        window = self.text[max(0, start - width):start]
-        cut = [m.end() for m in CLAUSE_END.finditer(window)]
-        return window[cut[-1]:] if cut else window
+        clause = self.clause_starts[bisect.bisect_right(self.clause_starts, start) - 1]
+        return self.text[max(clause, start - width):start]
 
     def is_negated(self, start: int) -> bool:
-        return self._negates(self.negators, self._clause_before(start, NEGATION_WINDOW)) or self._negates(
-            self.clause_negators, self._clause_before(start, CLAUSE_WINDOW)
-        )
+        if start not in self._negated:
+            self._negated[start] = self._negates(
+                self.negators, self._clause_before(start, NEGATION_WINDOW)
+            ) or self._negates(self.clause_negators, self._clause_before(start, CLAUSE_WINDOW))
+        return self._negated[start]
 
     @staticmethod
     def _negates(negators: re.Pattern[str], window: str) -> bool:
@@ -107,15 +110,17 @@ class _Scopes:
         return i >= 0 and self.warning_sentences[i][0] <= start < self.warning_sentences[i][1]
 
 
-def _signal_hits(signal: Signal, folded: str, tokens: Tokens, scopes: _Scopes) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _signal_spans(
+    signal: Signal, folded: str, words: list[tuple[int, int]], tokens: Tokens, scopes: _Scopes
+) -> list[tuple[int, int]]:
+    spans = list(words)
     if signal.regex is not None:
         spans += [m.span() for m in signal.regex.finditer(folded) if m.end() > m.start()]
     if signal.token_regex is not None:
         spans += [m.span() for m in signal.token_regex.finditer(folded) if tokens.is_aligned(*m.span())]
     if signal.negatable:
         spans = [s for s in spans if not scopes.is_negated(s[0]) and not scopes.in_warning(s[0])]
-    return spans
+    return sorted(set(spans))
 
 
 def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, dict[str, list[Hit]]]:
@@ -123,14 +128,13 @@ def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, 
     messages = split_messages(text)
     tokens = tokenize(text)
     scopes = _Scopes(text, ruleset)
+    word_spans = ruleset.words.scan(text)
     hits: dict[str, list[Hit]] = {}
     locate = _message_locator(messages)
     for signal in ruleset.signals:
-        spans = _signal_hits(signal, text, tokens, scopes)
+        spans = _signal_spans(signal, text, word_spans.get(signal.name, []), tokens, scopes)
         if spans:
-            hits[signal.name] = [
-                Hit(a, b, signal.name, locate(a)) for a, b in spans
-            ]
+            hits[signal.name] = [Hit(a, b, signal.name, locate(a)) for a, b in spans]
     return messages, tokens, hits
 
 

@@ -51,21 +51,30 @@ class Folded:
         return self.starts[start], self.ends[end - 1]
 
 
+_DROP = frozenset(ZERO_WIDTH + BIDI_CONTROLS)
+_fold_cache: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    """One character folded: NFKC (full-width to half-width) and lower case; invisible controls dropped."""
+    out = _fold_cache.get(ch)
+    if out is None:
+        out = "" if ch in _DROP else unicodedata.normalize("NFKC", ch).lower()
+        if len(_fold_cache) < 20_000:  # bounded: a paste of random Unicode must not grow it forever
+            _fold_cache[ch] = out
+    return out
+
+
 def _char_folds(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Per-character folds: NFKC (full-width to half-width), lower case, drop invisible controls."""
+    """Per-character folds, with each output character's source slice."""
+    text = text.replace("\r\n", "\n\u200b").replace("\r", "\n")  # keep offsets: \r\n -> \n + a dropped mark
+    folded = [_fold_char(ch) for ch in text]
+    if all(len(f) == 1 for f in folded):  # the common case: one character in, one out
+        return folded, list(range(len(text))), list(range(1, len(text) + 1))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    drop = ZERO_WIDTH + BIDI_CONTROLS
-    for i, ch in enumerate(text):
-        if ch in drop:
-            continue
-        if ch == "\r":
-            ch = "\n" if i + 1 >= len(text) or text[i + 1] != "\n" else ""
-        if ch.isascii():
-            out = ch.lower()
-        else:
-            out = unicodedata.normalize("NFKC", ch).lower()
+    for i, out in enumerate(folded):
         for o in out:
             chars.append(o)
             starts.append(i)

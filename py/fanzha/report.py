@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .conditions import Hit
-from .detect import Analysis
+from .detect import Analysis, Fired
 from .rules import RuleSet
 
 LEVELS = ("high", "medium", "low", "none")
@@ -96,16 +96,43 @@ def infer_category(analysis: Analysis, ruleset: RuleSet, default: str) -> str:
     return best
 
 
-def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> list[Evidence]:
-    """Merge the hits' spans and map them to the original text."""
-    spans = sorted({analysis.folded.original_span(h.start, h.end) for h in hits})
+def _merged(spans: set[tuple[int, int]], original: str) -> list[Evidence]:
+    """Sorted, overlapping spans joined, as evidence in the original text."""
     merged: list[list[int]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
     return [Evidence(a, b, original[a:b]) for a, b in merged if b > a]
+
+
+def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> tuple[list[Evidence], dict[str, list[Evidence]]]:
+    """All of a finding's evidence, and the evidence of each signal, mapped to the original text."""
+    by_signal: dict[str, set[tuple[int, int]]] = {}
+    for h in hits:
+        by_signal.setdefault(h.signal, set()).add((h.start, h.end))
+    span = analysis.folded.original_span
+    mapped = {name: {span(a, b) for a, b in spans} for name, spans in sorted(by_signal.items())}
+    everything = set().union(*mapped.values()) if mapped else set()
+    return _merged(everything, original), {name: _merged(spans, original) for name, spans in mapped.items()}
+
+
+def _finding(f: Fired, analysis: Analysis, original: str, ruleset: RuleSet) -> Finding:
+    evidence, why = _evidence(f.hits, analysis, original)
+    category = infer_category(analysis, ruleset, f.rule.category) if f.rule.infer_category else f.rule.category
+    return Finding(
+        rule=f.rule.id,
+        category=category,
+        title=f.rule.title,
+        severity=f.rule.severity,
+        explanation=f.rule.explanation,
+        evidence=evidence,
+        advice=_merge_advice(f.rule.advice, ruleset),
+        signals=list(why),
+        score=f.score,
+        why=why,
+    )
 
 
 def _merge_advice(ids_or_texts: list[str], ruleset: RuleSet) -> list[str]:
@@ -142,24 +169,7 @@ def verdict_for(score: int, ruleset: RuleSet) -> str:
 
 def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, Any]) -> Report:
     fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
-    findings = [
-        Finding(
-            rule=f.rule.id,
-            category=infer_category(analysis, ruleset, f.rule.category) if f.rule.infer_category else f.rule.category,
-            title=f.rule.title,
-            severity=f.rule.severity,
-            explanation=f.rule.explanation,
-            evidence=_evidence(f.hits, analysis, original),
-            advice=_merge_advice(f.rule.advice, ruleset),
-            signals=sorted({h.signal for h in f.hits}),
-            score=f.score,
-            why={
-                name: _evidence([h for h in f.hits if h.signal == name], analysis, original)
-                for name in sorted({h.signal for h in f.hits})
-            },
-        )
-        for f in fired
-    ]
+    findings = [_finding(f, analysis, original, ruleset) for f in fired]
     score = min(100, sum(f.score for f in findings))
     verdict = verdict_for(score, ruleset)
     categories = rank_categories(findings)

@@ -354,6 +354,60 @@ class Rule:
     examples: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many literal words, shaped as a trie (转(?:账(?:截图)?|给)…), so a position costs
+    a few steps instead of one try per word. At each position it matches the longest word."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+@dataclass(slots=True)
+class WordScanner:
+    """Finds every signal word in a text in one pass.
+
+    A lookahead match at each position yields the longest word there; every other word that starts
+    at the same position is a prefix of it, so ``prefixes`` recovers them all (overlaps included).
+    """
+
+    regex: re.Pattern[str]
+    prefixes: dict[str, list[str]]
+    signals_of: dict[str, list[str]]
+
+    @classmethod
+    def build(cls, signal_words: dict[str, list[str]]) -> WordScanner:
+        signals_of: dict[str, list[str]] = {}
+        for name, words in signal_words.items():
+            for w in words:
+                signals_of.setdefault(w, []).append(name)
+        words = sorted(signals_of)
+        first = "".join(sorted({w[0] for w in words}))
+        pattern = f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))" if words else "(?!)"
+        prefixes = {w: [w[:i] for i in range(1, len(w) + 1) if w[:i] in signals_of] for w in words}
+        return cls(re.compile(pattern), prefixes, signals_of)
+
+    def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for m in self.regex.finditer(text):
+            pos = m.start()
+            for word in self.prefixes[m.group(1)]:
+                for name in self.signals_of[word]:
+                    spans.setdefault(name, []).append((pos, pos + len(word)))
+        return spans
+
+
 def _alternation(words: list[str], patterns: list[str]) -> re.Pattern[str] | None:
     parts = [re.escape(w) for w in sorted(words, key=len, reverse=True)] + [f"(?:{p})" for p in patterns]
     return re.compile("|".join(parts)) if parts else None
@@ -371,6 +425,7 @@ class RuleSet:
     verdict: dict[str, int]
     verdict_advice: dict[str, list[str]]
     lexicon: list[str]
+    words: WordScanner
     topics: dict[str, list[str]] = field(default_factory=dict)
 
     def advice_for_verdict(self, verdict: str) -> list[str]:
@@ -387,7 +442,7 @@ class RuleSet:
         signals = [
             Signal(
                 name,
-                _alternation(spec["words"], spec["patterns"]),
+                _alternation([], spec["patterns"]),
                 _alternation(spec["tokens"], []),
                 spec["negatable"],
                 spec["asker"],
@@ -416,4 +471,5 @@ class RuleSet:
             verdict_advice=lang.get("verdict_advice", {}),
             topics=lang.get("topics", {}),
             lexicon=lexicon,
+            words=WordScanner.build({name: spec["words"] for name, spec in bundle["signals"].items()}),
         )
