@@ -1,41 +1,13 @@
 // Main thread: reads the text box, asks the engine, renders the report. Renders user text only through
-// textContent / DOM nodes, never innerHTML.
+// textContent / DOM nodes, never innerHTML. Stores nothing the user typed.
+import { FRAUD_TYPES, REMINDERS } from "./content/learn.js";
 import { createEngine } from "./engine-client.js";
+import { $, el } from "./ui/dom.js";
+import { QUESTIONS, compose } from "./ui/guided.js";
+import { readMode, startEmbed, startKiosk } from "./ui/modes.js";
+import { clearReport, entitiesText, renderReport } from "./ui/result.js";
 
 const TYPING_PAUSE_MS = 400;
-
-const VERDICTS = {
-  high: { text: "很可能是诈骗，先不要转账", note: "下面这些说法是常见的诈骗手法。先停下，用你原来就有的电话或当面核实。" },
-  medium: { text: "有可疑之处，请先核实", note: "有些说法和常见诈骗手法相似。转账前，当面或打你原来就有的电话核实。" },
-  low: { text: "未发现明显诈骗特征", note: "有几处值得留意。凡是要求转账、汇款的，仍请先当面或打电话核实。" },
-  none: { text: "未发现诈骗特征", note: "这只说明没有发现已知的诈骗说法。凡是要求转账、汇款的，仍请先当面或打电话核实。" },
-};
-
-const CATEGORIES = {
-  investment: "投资理财诈骗",
-  loan: "贷款诈骗",
-  brushing: "刷单返利诈骗",
-  impersonate_police: "冒充公检法诈骗",
-  impersonate_leader: "冒充领导、熟人诈骗",
-  fake_customer_service: "冒充客服诈骗",
-  credit_repair: "注销校园贷、修复征信诈骗",
-  fake_shopping: "虚假购物诈骗",
-  game_trade: "游戏交易诈骗",
-  romance: "网络交友诈骗",
-  flight_refund: "机票退改签诈骗",
-  other: "其他诈骗",
-};
-
-const SEVERITIES = { high: "高风险", medium: "中风险", low: "低风险" };
-
-const ENTITY_LABELS = {
-  accounts: "账号",
-  phones: "电话",
-  urls: "网址",
-  amounts: "金额",
-  apps: "软件",
-  contacts: "联系方式",
-};
 
 const STAGE_LABELS = {
   start: "正在启动",
@@ -46,7 +18,6 @@ const STAGE_LABELS = {
   warmup: "正在准备分词词典",
 };
 
-const $ = (id) => document.getElementById(id);
 const ui = {
   input: $("input"),
   check: $("check"),
@@ -54,31 +25,15 @@ const ui = {
   status: $("status"),
   retry: $("retry"),
   result: $("result"),
-  verdict: $("verdict"),
-  verdictNote: $("verdict-note"),
-  findingsBlock: $("findings-block"),
-  findings: $("findings"),
-  adviceBlock: $("advice-block"),
-  advice: $("advice"),
-  entitiesBlock: $("entities-block"),
-  entities: $("entities"),
 };
+
+const { mode, idleSeconds } = readMode();
+document.documentElement.dataset.mode = mode;
 
 let engineState = "loading";
 let typingTimer = 0;
-
-/** Makes an element with attributes and children (strings become text nodes, never HTML). */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  node.append(...children);
-  return node;
-}
-
-/** Evidence offsets count code points (Python); JS strings index UTF-16 units. */
-function sliceCodePoints(codePoints, start, end) {
-  return codePoints.slice(start, end).join("");
-}
+let lastReport = null;
+let embed = null;
 
 function setStatus(text, kind) {
   ui.status.textContent = text;
@@ -101,54 +56,14 @@ function onEngineState(s) {
   }
 }
 
-function renderFinding(finding, codePoints) {
-  const evidence = (finding.evidence || []).map((span) =>
-    el("mark", {}, sliceCodePoints(codePoints, span.start, span.end)),
-  );
-  const item = el(
-    "li",
-    { "data-testid": "finding", "data-rule": finding.rule, "data-category": finding.category,
-      "data-severity": finding.severity, class: `finding sev-${finding.severity}` },
-    el("p", { class: "finding-meta" }, `${CATEGORIES[finding.category] || finding.category} · ${SEVERITIES[finding.severity] || ""}`),
-    el("h4", {}, finding.title),
-    el("p", {}, finding.explanation),
-  );
-  if (evidence.length) item.append(el("p", { class: "evidence" }, "原文：", ...evidence));
-  return item;
-}
-
-function renderEntities(entities) {
-  const items = [];
-  for (const [key, label] of Object.entries(ENTITY_LABELS)) {
-    const values = (entities && entities[key]) || [];
-    if (values.length) items.push(el("li", {}, `${label}：`, values.map(String).join("，")));
-  }
-  ui.entities.replaceChildren(...items);
-  ui.entitiesBlock.hidden = items.length === 0;
-}
-
-function render(report, text) {
-  const verdict = VERDICTS[report.verdict] || VERDICTS.none;
-  const codePoints = Array.from(text);
-  ui.verdict.dataset.verdict = report.verdict;
-  ui.verdict.textContent = verdict.text;
-  ui.verdictNote.textContent = verdict.note;
-  ui.findings.replaceChildren(...report.findings.map((f) => renderFinding(f, codePoints)));
-  ui.findingsBlock.hidden = report.findings.length === 0;
-  ui.advice.replaceChildren(...(report.advice || []).map((a) => el("li", {}, a)));
-  ui.adviceBlock.hidden = !(report.advice || []).length;
-  renderEntities(report.entities);
-  ui.result.hidden = false;
-}
-
 function revealResult() {
   const top = ui.result.getBoundingClientRect().top;
   if (top > window.innerHeight * 0.6) ui.result.scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
 function clearResult() {
-  ui.result.hidden = true;
-  delete ui.verdict.dataset.verdict;
+  clearReport();
+  lastReport = null;
 }
 
 /** reveal: scroll the result into view (after a click, not while typing, so the box does not jump). */
@@ -163,25 +78,130 @@ async function runCheck({ reveal = false } = {}) {
   try {
     const report = await engine.check(text);
     if (!report || text !== ui.input.value) return; // superseded by newer text
-    render(report, text);
+    lastReport = report;
+    renderReport(report, text);
     if (reveal) revealResult();
+    if (embed) embed.userChecked(report);
   } catch (err) {
     console.error("check failed:", err);
     if (engineState !== "failed") setStatus("这次检查出错了，请稍后再试。", "error");
   }
 }
 
+/** A check on behalf of an embedding parent: retried when the user's typing superseded it. */
+async function checkForParent(text) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const report = await engine.check(text).catch(() => null);
+    if (report) return report;
+    if (engineState === "failed") return null;
+  }
+  return null;
+}
+
 // Without WebAssembly, Python cannot run here at all: say so instead of loading forever.
 const engine = typeof WebAssembly === "object" ? createEngine(onEngineState) : null;
 if (!engine) setStatus("这个浏览器不支持 WebAssembly，无法在本机检查。请换用新版的手机或电脑浏览器。", "failed");
 
+// --- views: check, guided, learn ---
+
+function showView(name) {
+  for (const tab of document.querySelectorAll(".tab")) {
+    const on = tab.dataset.view === name;
+    tab.setAttribute("aria-pressed", String(on));
+    $(`view-${tab.dataset.view}`).hidden = !on;
+  }
+}
+
+for (const tab of document.querySelectorAll(".tab")) {
+  tab.addEventListener("click", () => showView(tab.dataset.view));
+}
+
+/** Puts text into the box (from the guided mode or an example), shows the checker and checks it. */
+function loadAndCheck(text, { composed = false } = {}) {
+  showView("check");
+  ui.input.value = text;
+  $("compose-note").hidden = !composed;
+  clearResult();
+  ui.input.focus({ preventScroll: true });
+  runCheck({ reveal: true });
+}
+
+// --- guided mode ---
+
+function buildGuided() {
+  const fieldsets = QUESTIONS.map((question) => {
+    const type = question.kind === "one" ? "radio" : "checkbox";
+    const choices = question.choices.map((choice) => {
+      const id = `q-${question.id}-${choice.value}`;
+      return el(
+        "div",
+        { class: "choice" },
+        el("input", { type, id, name: question.id, value: choice.value }),
+        el("label", { for: id }, choice.label),
+      );
+    });
+    return el("fieldset", { class: "question", "data-question": question.id }, el("legend", {}, question.legend), ...choices);
+  });
+  $("guided-questions").replaceChildren(...fieldsets);
+  const form = $("guided-form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const answers = {};
+    for (const question of QUESTIONS) answers[question.id] = data.getAll(question.id).map(String);
+    const text = compose(answers);
+    if (!text) {
+      $("guided-status").textContent = "请至少选一项，再生成描述。";
+      return;
+    }
+    $("guided-status").textContent = "";
+    loadAndCheck(text, { composed: true });
+  });
+  form.addEventListener("reset", () => {
+    $("guided-status").textContent = "";
+  });
+}
+
+// --- learn ---
+
+function buildLearn() {
+  $("reminders").replaceChildren(...REMINDERS.map((r) => el("li", {}, r)));
+  const cards = FRAUD_TYPES.map((type) => {
+    const button = el(
+      "button",
+      { type: "button", class: "secondary", "data-testid": "example", "data-type": type.id },
+      "放进检查框试试",
+    );
+    button.addEventListener("click", () => loadAndCheck(type.example));
+    return el(
+      "article",
+      { class: "type-card", "data-testid": "fraud-type", "data-type": type.id },
+      el("h3", {}, type.name, type.notice ? el("span", { class: "badge" }, "通知列出") : ""),
+      el("p", {}, type.looks),
+      el("p", { class: "example-label" }, "聊天示例（编写的，不是真实记录）："),
+      el("p", { class: "example" }, type.example),
+      button,
+      el("p", { class: "example-label" }, "警方提醒："),
+      el("ul", { class: "police-advice" }, ...type.advice.map((a) => el("li", {}, a))),
+    );
+  });
+  $("types").replaceChildren(...cards);
+}
+
+buildGuided();
+buildLearn();
+
+// --- the checker's own controls ---
+
 ui.input.addEventListener("input", () => {
+  $("compose-note").hidden = true;
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => runCheck(), TYPING_PAUSE_MS);
 });
 ui.check.addEventListener("click", () => runCheck({ reveal: true }));
 ui.clear.addEventListener("click", () => {
   ui.input.value = "";
+  $("compose-note").hidden = true;
   clearResult();
   ui.input.focus();
 });
@@ -189,3 +209,58 @@ ui.retry.addEventListener("click", () => {
   engine.restart();
   runCheck({ reveal: true }); // the text was kept; check it as soon as the new engine is ready
 });
+
+async function copyEntities() {
+  if (!lastReport) return;
+  const text = entitiesText(lastReport.entities);
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    // No clipboard API (plain http on an intranet): copy through a selected, off-screen text box.
+    const area = el("textarea", { class: "offscreen", "aria-hidden": "true", tabindex: "-1" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    ok = document.execCommand("copy");
+    area.remove();
+  }
+  $("copy-status").textContent = ok ? "已复制，可以粘贴到备忘录或发给保卫部门。" : "没能复制，请手动抄下来。";
+}
+$("copy").addEventListener("click", copyEntities);
+
+$("print").addEventListener("click", () => window.print());
+window.addEventListener("beforeprint", () => {
+  $("print-time").textContent = new Date().toLocaleString("zh-CN", { hour12: false });
+});
+
+// --- modes ---
+
+/** Kiosk: leave nothing of the last visitor on screen. */
+function wipe() {
+  clearTimeout(typingTimer);
+  ui.input.value = "";
+  $("compose-note").hidden = true;
+  $("guided-form").reset();
+  clearResult();
+  showView("check");
+  $("copy-status").textContent = "";
+  window.scrollTo(0, 0);
+  if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+}
+
+if (mode === "kiosk") {
+  ui.clear.textContent = "清空（用完请点）";
+  startKiosk(idleSeconds, wipe);
+} else if (mode === "embed" && engine) {
+  embed = startEmbed({
+    check: checkForParent,
+    show: (text, report) => {
+      showView("check");
+      ui.input.value = text;
+      lastReport = report;
+      renderReport(report, text);
+    },
+  });
+}
