@@ -147,39 +147,39 @@ def signal_names(node: Node) -> set[str]:
 
 
 Lookup = Callable[[str, str], Sequence[Hit]]  # (who, signal) -> hits
-TokenAt = Callable[[int], int]  # text position -> token index
+Distance = Callable[[int, int, int], int]  # (position, position, at most) -> words apart
 
 
-def evaluate(node: Node, hits: Lookup, token_at: TokenAt) -> list[Hit] | None:
+def evaluate(node: Node, hits: Lookup, words_apart: Distance) -> list[Hit] | None:
     """None when the condition is false; otherwise the hits that make it true (maybe none, for `not`)."""
     kind = node[0]
     if kind == "sig":
         found = hits(node[1], node[2])
         return list(found) if found else None
     if kind == "not":
-        return [] if evaluate(node[1], hits, token_at) is None else None
+        return [] if evaluate(node[1], hits, words_apart) is None else None
     if kind == "and":
         out: list[Hit] = []
         for sub in node[1:]:
-            got = evaluate(sub, hits, token_at)
+            got = evaluate(sub, hits, words_apart)
             if got is None:
                 return None
             out += got
         return out
     if kind in ("or", "atleast"):
         subs = node[2:] if kind == "atleast" else node[1:]
-        results = [r for r in (evaluate(s, hits, token_at) for s in subs) if r is not None]
+        results = [r for r in (evaluate(s, hits, words_apart) for s in subs) if r is not None]
         need = node[1] if kind == "atleast" else 1
         return [h for r in results for h in r] if len(results) >= need else None
     if kind == "near":
-        return _near(evaluate(node[1], hits, token_at), evaluate(node[2], hits, token_at), node[3], token_at)
-    return _then([evaluate(s, hits, token_at) for s in node[1:]])
+        return _near(evaluate(node[1], hits, words_apart), evaluate(node[2], hits, words_apart), node[3], words_apart)
+    return _then([evaluate(s, hits, words_apart) for s in node[1:]])
 
 
-def _near(a: list[Hit] | None, b: list[Hit] | None, dist: int, token_at: TokenAt) -> list[Hit] | None:
+def _near(a: list[Hit] | None, b: list[Hit] | None, dist: int, words_apart: Distance) -> list[Hit] | None:
     if not a or not b:
         return None
-    out = {h for x in a for y in b if abs(token_at(x.start) - token_at(y.start)) <= dist for h in (x, y)}
+    out = {h for x in a for y in b if words_apart(x.start, y.start, dist) <= dist for h in (x, y)}
     return sorted(out, key=lambda h: h.start) or None
 
 

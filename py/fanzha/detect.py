@@ -175,7 +175,7 @@ def analyse(folded: Folded, ruleset: RuleSet) -> Analysis:
     lookup = _lookup(messages, hits, askers)
     fired: list[Fired] = []
     for rule in ruleset.rules:
-        got = conditions.evaluate(rule.condition, lookup, tokens.index_at)
+        got = conditions.evaluate(rule.condition, lookup, tokens.distance)
         if got is None:
             continue
         context = [c for c in rule.context if hits.get(c)]

@@ -36,7 +36,7 @@ RULE_FIELDS = {
 }
 SIGNAL_FIELDS = {"words", "tokens", "patterns", "negatable", "asker", "description"}
 EXAMPLE_KINDS = ("match", "no_match", "known_miss", "known_false_hit")
-LANGUAGE_KEYS = ("negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics")
+LANGUAGE_KEYS = ("negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics", "lexicon")
 
 
 class RuleError(ValueError):
@@ -237,6 +237,9 @@ def _load_language(rules_dir: Path) -> tuple[dict[str, Any], dict[str, str], dic
             re.compile(frag)
         except re.error as exc:
             raise RuleError("_language.toml", name, "fragments", f"does not compile: {exc}") from exc
+    verdict = lang.get("verdict", {})
+    if set(verdict) != {"high", "medium", "low"} or not all(isinstance(v, int) for v in verdict.values()):
+        raise RuleError("_language.toml", None, "verdict", "needs exactly high, medium and low point thresholds")
     advice = lang.get("advice", {})
     for key, item in advice.items():
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
@@ -457,7 +460,7 @@ class RuleSet:
             )
             for r in bundle["rules"]
         ]
-        lexicon = sorted({w for s in bundle["signals"].values() for w in s["words"] + s["tokens"] if len(w) > 1})
+        lexicon = sorted(set(lang.get("lexicon", [])) | {w for s in bundle["signals"].values() for w in s["tokens"]})
         markers = lang.get("warning_markers") or []
         return cls(
             version=bundle["version"],

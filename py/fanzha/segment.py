@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
 from collections.abc import Iterable
 
@@ -19,41 +18,52 @@ def add_lexicon(words: Iterable[str]) -> None:
         return
     jieba.initialize()
     for word in new:
-        # A high frequency keeps the term whole even beside common words ("把钱转到安全账户").
-        jieba.add_word(word, freq=max(jieba.dt.FREQ.get(word, 0), 20000))
+        # jieba suggests a frequency just high enough to keep the term whole; a fixed high one would
+        # also split ordinary words around it (信用卡单号 -> 信用/卡单/号).
+        jieba.add_word(word)
     _lexicon_loaded.update(new)
 
 
-class Tokens:
-    """Token boundaries of a text, segmented on first use.
+WINDOW = 8  # characters of context each side when checking a word's boundaries
+NEAR_CHARS_PER_TOKEN = 6  # a gap longer than this many characters per token cannot be "near"
 
-    Most checks never need them: only token signals that matched and near() conditions ask. So a
-    short benign text costs no segmentation, and a long one pays for jieba at most once.
+
+class Tokens:
+    """Word boundaries of a text from jieba, segmented locally and only where a rule asks.
+
+    A check needs boundaries in two places: a token signal that matched (is it a whole word here,
+    or part of a longer one: 卡单 in 系统卡单了 but not in 信用卡单号?) and near() (how many words
+    apart are two hits?). Both look at a few characters, so jieba runs on those snippets, not on the
+    whole paste: a long chat costs a few small segmentations instead of one large one.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: list[int] | None = None
-        self._bounds: frozenset[int] = frozenset()
+        self._bounds: dict[tuple[int, int], frozenset[int]] = {}
 
-    def _segment(self) -> list[int]:
-        if self._starts is None:
-            starts = [a for _word, a, _b in jieba.tokenize(self.text)]
-            self._bounds = frozenset([*starts, len(self.text)])
-            self._starts = starts
-        return self._starts
-
-    @property
-    def starts(self) -> list[int]:
-        return self._segment()
-
-    def index_at(self, pos: int) -> int:
-        """The index of the token that contains ``pos``."""
-        return max(0, bisect.bisect_right(self._segment(), pos) - 1)
+    def _boundaries(self, a: int, b: int) -> frozenset[int]:
+        key = (a, b)
+        if key not in self._bounds:
+            cuts = {a, b}
+            for _word, s, e in jieba.tokenize(self.text[a:b]):
+                cuts.update((a + s, a + e))
+            self._bounds[key] = frozenset(cuts)
+        return self._bounds[key]
 
     def is_aligned(self, start: int, end: int) -> bool:
-        self._segment()
-        return start in self._bounds and end in self._bounds
+        """Does [start, end) sit on word boundaries, judged with a little context each side?"""
+        a, b = max(0, start - WINDOW), min(len(self.text), end + WINDOW)
+        bounds = self._boundaries(a, b)
+        return (start == a or start in bounds) and (end == b or end in bounds)
+
+    def distance(self, p: int, q: int, most: int) -> int:
+        """How many words from position p to q (either order); anything over ``most`` is ``most + 1``."""
+        lo, hi = min(p, q), max(p, q)
+        if hi - lo > most * NEAR_CHARS_PER_TOKEN:
+            return most + 1
+        if hi == lo:
+            return 0
+        return min(most + 1, len(self._boundaries(lo, hi)) - 1)
 
 
 def tokenize(text: str) -> Tokens:

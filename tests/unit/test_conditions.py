@@ -29,21 +29,21 @@ def _hits(**spans: list[int]):
 
 def test_then_needs_the_order() -> None:
     node = parse("then(shot, late, onward)")
-    assert evaluate(node, _hits(shot=[1], late=[5], onward=[9]), lambda p: p) is not None
-    assert evaluate(node, _hits(shot=[9], late=[5], onward=[1]), lambda p: p) is None
+    assert evaluate(node, _hits(shot=[1], late=[5], onward=[9]), lambda p, q, most: abs(p - q)) is not None
+    assert evaluate(node, _hits(shot=[9], late=[5], onward=[1]), lambda p, q, most: abs(p - q)) is None
 
 
 def test_near_counts_tokens() -> None:
     node = parse("near(a, b, 3)")
-    assert evaluate(node, _hits(a=[0], b=[3]), lambda p: p) is not None
-    assert evaluate(node, _hits(a=[0], b=[10]), lambda p: p) is None
+    assert evaluate(node, _hits(a=[0], b=[3]), lambda p, q, most: abs(p - q)) is not None
+    assert evaluate(node, _hits(a=[0], b=[10]), lambda p, q, most: abs(p - q)) is None
 
 
 def test_atleast_and_not() -> None:
     node = parse("atleast(2, a, b, c) and not d")
-    assert evaluate(node, _hits(a=[0], c=[4]), lambda p: p) is not None
-    assert evaluate(node, _hits(a=[0]), lambda p: p) is None
-    assert evaluate(node, _hits(a=[0], b=[1], d=[2]), lambda p: p) is None
+    assert evaluate(node, _hits(a=[0], c=[4]), lambda p, q, most: abs(p - q)) is not None
+    assert evaluate(node, _hits(a=[0]), lambda p, q, most: abs(p - q)) is None
+    assert evaluate(node, _hits(a=[0], b=[1], d=[2]), lambda p, q, most: abs(p - q)) is None
 
 
 def test_asker_is_the_one_asking_for_money() -> None:

@@ -20,6 +20,13 @@ def test_fraud_terms_stay_whole(term: str) -> None:
     assert tokens.is_aligned(start, start + len(term))
 
 
-def test_token_index_counts_words_not_characters() -> None:
-    tokens = tokenize("请把钱转到安全账户")
-    assert tokens.index_at(len("请把钱转到")) == tokens.index_at(len("请把钱转到安全账户") - 1)
+def test_distance_counts_words_not_characters() -> None:
+    text = "请把钱转到安全账户里"
+    tokens = tokenize(text)
+    assert tokens.distance(text.index("安全账户"), text.index("里"), 5) == 1
+    assert tokens.distance(0, len(text), 2) == 3, "over the limit reads as limit + 1"
+
+
+def test_a_token_signal_word_inside_a_longer_word_is_not_aligned() -> None:
+    text = "请提供信用卡单号"
+    assert not tokenize(text).is_aligned(text.index("卡单"), text.index("卡单") + 2)
