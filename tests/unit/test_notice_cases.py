@@ -29,12 +29,28 @@ FAKE_STREET_LEADER = """张主任：小李，我是街道张主任，这是我�
 张主任：这事先别跟别人说。"""
 
 
+# (4) The notice's 网购消费 warning, as a canteen owner would see it: a "teacher" orders meals, points
+# to a supplier, then says the money is paid and asks the shop to advance the supplier's bill.
+FAKE_CUSTOMER_CANTEEN = """客户：老板您好，我是二中的王老师，下周家长会要订四十份盒饭。
+我：好的，可以。
+客户：另外学校还需要一批慰问品，我推荐一个厂家，你加他微信，从他那里订。
+客户：订餐的钱我已经转你了，截图你看下，银行说晚点到账。
+客户：厂家那边很急，你先帮我垫付8000元货款给他，回头一起结。"""
+
+# (5) A second-hand seller who moves the buyer off the platform.
+SECONDHAND_OFF_PLATFORM = """卖家：你好，看到你对这台相机感兴趣，平台抽成太高，我们加微信私下交易吧。
+我：可以先在平台拍下吗？
+卖家：不用，你直接转账2600元给我，收到钱就发顺丰，九成新保证没问题。"""
+
+
 @pytest.mark.parametrize(
     ("text", "category"),
     [
         pytest.param(ACQUAINTANCE_200K, "impersonate_leader", id="acquaintance_200k"),
         pytest.param(AGRI_LOAN_APP, "loan", id="agri_loan_app_2500"),
         pytest.param(FAKE_STREET_LEADER, "impersonate_leader", id="fake_street_leader"),
+        pytest.param(FAKE_CUSTOMER_CANTEEN, "fake_shopping", id="fake_customer_canteen"),
+        pytest.param(SECONDHAND_OFF_PLATFORM, "fake_shopping", id="secondhand_off_platform"),
     ],
 )
 def test_notice_case_warns_with_right_category(text: str, category: str) -> None:
