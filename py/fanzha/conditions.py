@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>\d+)|(?P<name>[a-z_][a-z0-9_]*(?:\.[a-z_][a-
 WHO = ("anyone", "asker", "user")
 FUNCTIONS = ("atleast", "near", "then")
 DEFAULT_NEAR = 10
+MAX_CHARS_PER_WORD = 6  # a gap of more characters than this per word cannot be "near"
+MAX_NEAR_PAIRS = 50  # enough evidence; more pairs only cost time
 
 
 class ConditionError(ValueError):
@@ -177,9 +180,23 @@ def evaluate(node: Node, hits: Lookup, words_apart: Distance) -> list[Hit] | Non
 
 
 def _near(a: list[Hit] | None, b: list[Hit] | None, dist: int, words_apart: Distance) -> list[Hit] | None:
+    """Pairs of hits at most ``dist`` words apart. Only pairs within a character window are measured,
+    and the search stops after MAX_NEAR_PAIRS, so a paste of repeated scam words stays fast."""
     if not a or not b:
         return None
-    out = {h for x in a for y in b if words_apart(x.start, y.start, dist) <= dist for h in (x, y)}
+    ys = sorted(b, key=lambda h: h.start)
+    starts = [h.start for h in ys]
+    window = dist * MAX_CHARS_PER_WORD
+    out: set[Hit] = set()
+    pairs = 0
+    for x in a:
+        lo, hi = bisect.bisect_left(starts, x.start - window), bisect.bisect_right(starts, x.start + window)
+        for y in ys[lo:hi]:
+            if words_apart(x.start, y.start, dist) <= dist:
+                out.update((x, y))
+                pairs += 1
+                if pairs >= MAX_NEAR_PAIRS:
+                    return sorted(out, key=lambda h: h.start)
     return sorted(out, key=lambda h: h.start) or None
 
 

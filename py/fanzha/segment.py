@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import jieba
 
+from .conditions import MAX_CHARS_PER_WORD
+
 jieba.setLogLevel(logging.WARNING)
 _lexicon_loaded: set[str] = set()
 
@@ -25,7 +27,6 @@ def add_lexicon(words: Iterable[str]) -> None:
 
 
 WINDOW = 8  # characters of context each side when checking a word's boundaries
-NEAR_CHARS_PER_TOKEN = 6  # a gap longer than this many characters per token cannot be "near"
 
 
 class Tokens:
@@ -59,7 +60,7 @@ class Tokens:
     def distance(self, p: int, q: int, most: int) -> int:
         """How many words from position p to q (either order); anything over ``most`` is ``most + 1``."""
         lo, hi = min(p, q), max(p, q)
-        if hi - lo > most * NEAR_CHARS_PER_TOKEN:
+        if hi - lo > most * MAX_CHARS_PER_WORD:
             return most + 1
         if hi == lo:
             return 0
