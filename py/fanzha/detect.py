@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import conditions
@@ -46,7 +46,7 @@ class Analysis:
     fired: list[Fired]
 
 
-def _message_locator(messages: list[Message]):
+def _message_locator(messages: list[Message]) -> Callable[[int], int]:
     """A function from a text position to the index of its message (-1 between messages)."""
     starts = [m.start for m in messages]
 
@@ -149,11 +149,13 @@ def _askers(messages: list[Message], hits: dict[str, list[Hit]], ruleset: RuleSe
     return found
 
 
-def _lookup(messages: list[Message], hits: dict[str, list[Hit]], askers: set[str | None]):
+def _lookup(messages: list[Message], hits: dict[str, list[Hit]], askers: set[str | None]) -> conditions.Lookup:
+    """Hits of a signal, optionally only those said by the asker or by the user."""
+
     def speaker(h: Hit) -> str | None:
         return messages[h.message].speaker if h.message >= 0 else None
 
-    cache: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    cache: dict[tuple[str, str], list[Hit]] = {}
 
     def lookup(who: str, name: str) -> list[Hit]:
         key = (who, name)
