@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 ROOT = Path(__file__).absolute().parents[2]
 BASE = "/tools/fanzha/"  # serve under a sub-path: every URL the page uses must be relative
@@ -35,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
-        if here in Path(item.fspath).parents and uses & {"page", "ready_page"}:
+        if here in Path(item.fspath).parents and uses & {"page", "ready_page", "loaded_page", "browser", "context"}:
             item.add_marker(pytest.mark.browser)
 
 
@@ -109,3 +111,90 @@ def ready_page(loaded_page: Page) -> Page:
     loaded_page.get_by_test_id("clear").click()
     expect(loaded_page.get_by_test_id("verdict")).to_be_hidden()
     return loaded_page
+
+
+def open_ready(context: BrowserContext, url: str) -> Page:
+    """A new page in context at url, once its engine is ready."""
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto(url)
+    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(scope="session")
+def other_origin() -> Iterator[tuple[str, dict[str, str]]]:
+    """A second server on another port (another origin), for embedding parents.
+
+    Yields its origin and a dict path -> HTML that tests fill before loading a page from it.
+    """
+    pages: dict[str, str] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path.split("?", 1)[0])
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write((body or "not found").encode())
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    server.shutdown()
+    server.server_close()
+
+
+EMBED_PARENT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>parent</title>
+<iframe id="fanzha" title="checker" src="{src}" style="width:600px;height:500px"></iframe>
+<iframe id="spy" title="spy" src="{spy}" style="width:10px;height:10px"></iframe>
+<script>
+  // Records what the checker's frame posts to this window, with the origin it came from.
+  window.got = [];
+  addEventListener("message", (e) => {{
+    if (e.source === document.getElementById("fanzha").contentWindow) got.push({{origin: e.origin, data: e.data}});
+  }});
+  window.send = (msg) => document.getElementById("fanzha").contentWindow.postMessage(msg, "*");
+</script></html>"""
+
+EMBED_SPY = """<!doctype html><html lang="en"><meta charset="utf-8"><title>spy</title><script>
+  // A sibling frame of another origin: it records everything it receives, and can ask for itself.
+  window.got = [];
+  addEventListener("message", (e) => got.push(e.data));
+  window.ask = (text, id) => parent.frames[0].postMessage({type: "fanzha:check", text, id}, "*");
+</script></html>"""
+
+
+def embedding_parent(
+    context: BrowserContext, site_url: str, other_origin: tuple[str, dict[str, str]], allowed: list[str] | None = None
+) -> Page:
+    """A parent page on another origin that frames the checker (?mode=embed) next to a spy frame.
+
+    The dev server sends frame-ancestors 'self'; a deployment that embeds lists its parents there, so the
+    checker's document is served here with the parent's origin added. allowed: the config's
+    embed_allowed_origins. Service workers are left out: they would answer before these routes.
+    """
+    origin, pages = other_origin
+    spy_origin = origin.replace("127.0.0.1", "localhost")  # same server, another origin
+    pages["/spy.html"] = EMBED_SPY
+    pages["/parent.html"] = EMBED_PARENT.format(src=site_url + "?mode=embed", spy=spy_origin + "/spy.html")
+
+    def allow_parent(route: Route) -> None:
+        response = route.fetch()
+        headers = dict(response.headers)
+        csp = headers.get("content-security-policy", "")
+        headers["content-security-policy"] = csp.replace("frame-ancestors 'self'", f"frame-ancestors 'self' {origin}")
+        route.fulfill(response=response, headers=headers)
+
+    context.route(lambda url: url.startswith(site_url) and "mode=embed" in url, allow_parent)
+    if allowed is not None:
+        body = json.dumps({"embed_allowed_origins": allowed})
+        context.route(site_url + "config.json", lambda route: route.fulfill(body=body, content_type="application/json"))
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto(origin + "/parent.html")
+    expect(page.frame_locator("#fanzha").get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    return page

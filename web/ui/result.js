@@ -47,6 +47,8 @@ const ENTITY_LABELS = [
   ["amounts", "金额"],
 ];
 
+const MAX_EVIDENCE_WORDS = 12;
+
 const URL_FLAGS = { apk: "安装包，千万别装", ip_host: "网址是一串数字，很可疑" };
 
 /** The engine says "只检查了前 N 字" when it cut the text; without a note it checked everything. */
@@ -88,20 +90,32 @@ function markedText(text, findings, limit) {
       if (end > start) spans.push({ start, end, index });
     }
   });
-  const cuts = [...new Set([0, count, ...spans.flatMap((s) => [s.start, s.end])])].sort((a, b) => a - b);
+  // A sweep over the span boundaries: a 50,000-character text may carry thousands of spans.
+  const starts = new Map();
+  const ends = new Map();
+  for (const s of spans) {
+    if (!starts.has(s.start)) starts.set(s.start, []);
+    starts.get(s.start).push(s.index);
+    if (!ends.has(s.end)) ends.set(s.end, []);
+    ends.get(s.end).push(s.index);
+  }
+  const cuts = [...new Set([0, count, ...starts.keys(), ...ends.keys()])].sort((a, b) => a - b);
   const box = $("marked");
   const parts = [];
   const marksOf = new Map();
+  const active = new Map(); // finding index -> how many of its spans cover the current piece
   for (let k = 0; k + 1 < cuts.length; k++) {
     const [a, b] = [cuts[k], cuts[k + 1]];
+    for (const index of ends.get(a) || []) active.set(index, active.get(index) - 1);
+    for (const index of starts.get(a) || []) active.set(index, (active.get(index) || 0) + 1);
     const piece = text.slice(offsets[a], offsets[b]);
-    const owners = spans.filter((s) => s.start <= a && s.end >= b).map((s) => s.index);
+    const owners = [...active].filter(([, n]) => n > 0).map(([index]) => index);
     if (!owners.length) {
       parts.push(piece);
       continue;
     }
     const mark = el("mark", { tabindex: "-1" }, piece);
-    for (const index of new Set(owners)) {
+    for (const index of owners) {
       if (!marksOf.has(index)) marksOf.set(index, []);
       marksOf.get(index).push(mark);
     }
@@ -138,9 +152,12 @@ function renderFinding(finding, marks) {
     el("p", { class: "finding-title" }, finding.title),
     el("p", { class: "finding-why" }, finding.explanation),
   );
-  const words = (finding.evidence || []).map((e) => e.text);
+  // The same words may be evidence thousands of times in a long paste: list each once, at most a dozen.
+  const words = [...new Set((finding.evidence || []).map((e) => e.text))];
   if (words.length) {
-    item.append(el("p", { class: "evidence" }, "原文：", ...words.map((w) => el("mark", {}, w))));
+    const shown = words.slice(0, MAX_EVIDENCE_WORDS).map((w) => el("mark", {}, w));
+    const more = words.length > MAX_EVIDENCE_WORDS ? [`等 ${words.length} 种说法`] : [];
+    item.append(el("p", { class: "evidence" }, "原文：", ...shown, ...more));
   }
   if (marks.length) {
     item.append(show);
