@@ -11,11 +11,11 @@ from playwright.sync_api import Browser, Page, expect
 # Every payload tries to set window.__pwned; none may succeed anywhere the text is shown.
 PAYLOADS = (
     '<script>window.__pwned = "script"</script>'
-    '<img src=x onerror="window.__pwned = \'img\'">'
+    "<img src=x onerror=\"window.__pwned = 'img'\">"
     '<svg onload="window.__pwned = \'svg\'"><circle r="5"/></svg>'
-    '<a href="javascript:window.__pwned = \'link\'">点我领取</a>'
-    '<iframe srcdoc="<script>parent.__pwned = \'iframe\'</script>"></iframe>'
-    '<b onmouseover="window.__pwned = \'hover\'">截图</b>'
+    "<a href=\"javascript:window.__pwned = 'link'\">点我领取</a>"
+    "<iframe srcdoc=\"<script>parent.__pwned = 'iframe'</script>\"></iframe>"
+    "<b onmouseover=\"window.__pwned = 'hover'\">截图</b>"
 )
 HOSTILE_CHAT = f"""对方：小李，我是刘处长，这是我的新微信号。{PAYLOADS}
 对方：合作单位要保证金，你先帮我转8万到这个账户6222021001234567890，越快越好。
@@ -61,7 +61,8 @@ def test_a_1_mb_paste_keeps_the_page_responsive_and_says_how_much_was_checked(re
     ready_page.evaluate(
         """() => {
           window.__gaps = []; let last = performance.now();
-          window.__ticker = setInterval(() => { const now = performance.now(); __gaps.push(now - last); last = now; }, 50);
+          const tick = () => { const now = performance.now(); __gaps.push(now - last); last = now; };
+          window.__ticker = setInterval(tick, 50);
         }"""
     )
     ready_page.evaluate(
