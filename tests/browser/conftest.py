@@ -30,6 +30,12 @@ CHROMIUM_ARGS = [
 ]
 # Pyodide plus jieba's dictionary take ~10 s on a slow 2-core machine; leave room for a loaded CI box.
 ENGINE_TIMEOUT_MS = 90_000
+# Our own test chat (a fake "leader" on a new account), for tests that need one clear warning.
+FAKE_LEADER_CHAT_FOR_MODES = (
+    "对方：小李，我是刘处长，这是我的新微信号，原来那个号不用了。\n"
+    "对方：合作单位要一笔保证金，你先帮我转8万到这个账户，账号6222021001234567890，户名张建国。\n"
+    "对方：钱我已经转给你了，这是转账截图。银行有延迟，你先转过去，越快越好。"
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
