@@ -114,6 +114,7 @@ def loaded_page(browser: Browser, site_url: str) -> Iterator[Page]:
 def ready_page(loaded_page: Page) -> Page:
     """The module's ready page with the text box emptied, so no verdict is left from the test before."""
     expect.set_options(timeout=ENGINE_TIMEOUT_MS)
+    loaded_page.get_by_test_id("tab-check").click()  # a test before may have left another view open
     loaded_page.get_by_test_id("clear").click()
     expect(loaded_page.get_by_test_id("verdict")).to_be_hidden()
     return loaded_page
