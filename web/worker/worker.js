@@ -1,25 +1,77 @@
 // The only file that knows Pyodide. A module worker: it starts Python once, then answers checks.
 // Protocol (see engine-client.js): in  {id, type: "check", text}
-//                                  out {id, ok: true, result} | {id, ok: false, error}
-//                                      {type: "progress", stage, done, total} | {type: "ready", timings}
-//                                      {type: "failed", error}
+//                                  out {id, ok: true, result} | {id, ok: false, error, fatal?}
+//                                      {type: "progress", stage, done, total, bytes?}
+//                                      {type: "ready", timings} | {type: "failed", error, reason}
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
-// build.py replaces the string below with the build info object: {lock, packages, rules, ...}.
+// build.py replaces the string below with the build info object: {lock, packages, rules, rules_sha256, ...}.
 const BUILD = "__FANZHA_BUILD_INFO__";
 
 const SITE = new URL("../", import.meta.url); // dist root; every URL below is resolved from it
 const STAGES = ["runtime", "packages", "import", "rules", "warmup"];
 const timings = {};
 let fanzha = null;
+let currentStage = "runtime";
+
+// Reports the bytes downloaded so far, at most twice a second: the page's watchdog uses these to
+// tell a slow download (bytes keep coming) from a stalled one (nothing for many seconds).
+let bytes = 0;
+let lastReport = 0;
+function progress(force = false) {
+  const now = performance.now();
+  if (!force && now - lastReport < 500) return;
+  lastReport = now;
+  const done = STAGES.indexOf(currentStage);
+  self.postMessage({ type: "progress", stage: currentStage, done, total: STAGES.length, bytes });
+}
+
+// Our own static files, downloaded by this worker, are staged for the service worker (sw.js), whose
+// precache then need not download them again: it copies each one whose hash matches the build's.
+// Only GETs of files under this site are staged; nothing the user types is ever a request.
+const STAGING = "fanzha-staging";
+function stageForOffline(response) {
+  const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
+  if (!fromSite || !self.caches || !self.isSecureContext) return;
+  const copy = response.clone();
+  caches
+    .open(STAGING)
+    .then((cache) => cache.put(response.url, copy))
+    .catch(() => {}); // no offline copy is fine; the page works online
+}
+
+// Every download of the start-up goes through fetch (Pyodide's included); count its bytes as they come.
+const plainFetch = self.fetch.bind(self);
+self.fetch = async (...args) => {
+  const response = await plainFetch(...args);
+  if (!response.body) return response;
+  stageForOffline(response);
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      bytes += chunk.byteLength;
+      progress();
+      controller.enqueue(chunk);
+    },
+  });
+  const { status, statusText, headers } = response;
+  return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+};
 
 // Runs one named start-up stage, reporting progress and recording how long it took (ms).
 async function stage(name, fn) {
-  self.postMessage({ type: "progress", stage: name, done: STAGES.indexOf(name), total: STAGES.length });
+  currentStage = name;
+  progress(true);
   const t0 = performance.now();
   const value = await fn();
   timings[name] = Math.round(performance.now() - t0);
   return value;
+}
+
+class StartError extends Error {
+  constructor(reason, message) {
+    super(message);
+    this.reason = reason; // "download" | "integrity" | "python": lets the page pick its words
+  }
 }
 
 // loadPackage only logs a failed fetch or integrity check and resolves anyway; make it throw.
@@ -36,67 +88,128 @@ async function loadPackages(pyodide, names) {
     const hint = errors.some((e) => e.includes("Failed to fetch"))
       ? " (file missing, or its sha256 differs from the lock file)"
       : "";
-    throw new Error(`loading ${missing.join(", ") || "packages"} failed: ${errors.join("; ")}${hint}`);
+    throw new StartError("download", `loading ${missing.join(", ") || "packages"} failed: ${errors.join("; ")}${hint}`);
   }
 }
 
-async function fetchText(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
-  return response.text();
+async function fetchBytes(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new StartError("download", `${url.pathname}: ${err.message}`);
+  }
+  if (!response.ok) throw new StartError("download", `${url.pathname}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 async function start() {
   if (typeof BUILD !== "object") throw new Error("worker.js was not built: run `python build.py build`");
   const t0 = performance.now();
   // The rules bundle is small and independent of Python: fetch it while the runtime loads.
-  const rulesText = fetchText(new URL(BUILD.rules, SITE));
-  rulesText.catch(() => {}); // awaited in the "rules" stage; avoid an unhandled-rejection warning
-  const pyodide = await stage("runtime", () =>
-    loadPyodide({
-      indexURL: new URL("pyodide/", SITE).href,
-      lockFileURL: new URL(BUILD.lock, SITE).href,
-      stdout: () => {}, // the engine prints nothing worth showing; keep the console quiet
-      stderr: (line) => console.warn("[python]", line),
-    }),
-  );
+  const rulesBytes = fetchBytes(new URL(BUILD.rules, SITE));
+  rulesBytes.catch(() => {}); // awaited in the "rules" stage; avoid an unhandled-rejection warning
+  const pyodide = await stage("runtime", async () => {
+    try {
+      return await loadPyodide({
+        indexURL: new URL("pyodide/", SITE).href,
+        lockFileURL: new URL(BUILD.lock, SITE).href,
+        stdout: () => {}, // the engine prints nothing worth showing; keep the console quiet
+        stderr: (line) => console.warn("[python]", line),
+      });
+    } catch (err) {
+      throw new StartError("download", `loading Pyodide failed: ${describe(err)}`);
+    }
+  });
   await stage("packages", () => loadPackages(pyodide, BUILD.packages));
   fanzha = await stage("import", () => {
-    // jieba 0.42.1 has non-raw regex literals: Python 3.14 warns on every compile. Harmless; hide them.
+    // jieba 0.42.1 has non-raw regex literals: Python 3.14 warns when it compiles them from source.
+    // The built wheel ships bytecode, so this only matters for a build without it. Harmless; hide them.
+    let t = performance.now();
+    const lap = (name) => {
+      timings[name] = Math.round(performance.now() - t);
+      t = performance.now();
+    };
     pyodide.runPython(`
 import warnings
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     import jieba
 `);
-    return pyodide.pyimport("fanzha");
+    lap("import_jieba");
+    // jieba's prefix dictionary, built at build time: without it, load_rules' first add_word would
+    // parse dict.txt (about 2 s here). The lexicon words load_rules adds still go on top.
+    if (BUILD.prebuilt_dict) pyodide.runPython("import jieba_prebuilt; jieba_prebuilt.load()");
+    lap("jieba_dict");
+    const module = pyodide.pyimport("fanzha");
+    lap("import_fanzha");
+    return module;
   });
-  await stage("rules", async () => fanzha.load_rules(await rulesText));
-  // jieba reads its 5 MB dictionary on first use; do it now, not on the user's first check.
-  await stage("warmup", () =>
-    pyodide.runPython("import logging, jieba; jieba.setLogLevel(logging.WARNING); jieba.initialize()"),
-  );
+  await stage("rules", async () => {
+    const data = await rulesBytes;
+    // The bundle must be the very one this build pinned: a stale cache or a tampered file is refused.
+    const sha256 = pyodide.runPython("import hashlib\nlambda b: hashlib.sha256(b.to_bytes()).hexdigest()");
+    const actual = sha256(data);
+    sha256.destroy();
+    if (actual !== BUILD.rules_sha256) {
+      throw new StartError("integrity", `${BUILD.rules}: sha256 ${actual}, expected ${BUILD.rules_sha256}`);
+    }
+    fanzha.load_rules(new TextDecoder().decode(data));
+  });
+  // jieba is ready (prebuilt dictionary or initialize()); run one short check so the first real one
+  // does not pay for first-use costs.
+  await stage("warmup", () => {
+    if (!BUILD.prebuilt_dict) pyodide.runPython("import jieba; jieba.initialize()");
+    fanzha.check_json("领导：你先帮我转一笔钱");
+  });
   timings.total = Math.round(performance.now() - t0);
+  timings.bytes = bytes;
+  return pyodide;
 }
 
 const ready = start();
 ready.then(
   () => self.postMessage({ type: "ready", timings }),
-  (err) => self.postMessage({ type: "failed", error: describe(err) }),
+  (err) => self.postMessage({ type: "failed", error: describe(err), reason: err.reason || "python" }),
 );
 
 function describe(err) {
   return String((err && err.message) || err);
 }
 
+// After a fatal error (out of memory, a wasm trap), Pyodide refuses every further call: the page
+// must restart this worker, so the reply says so.
+function isFatal(pyodide, err) {
+  return Boolean(pyodide && pyodide._api && pyodide._api.fatal_error_occurred) || /fatal error/i.test(describe(err));
+}
+
+// For bench/browser.py (through the devtools protocol; nothing on the page can call it): times a check
+// of `text` beside jieba.lcut of the same text, in this worker. It returns only timings.
+self.fanzhaBench = async (text, runs = 5) => {
+  const pyodide = await ready;
+  const lcut = pyodide.runPython("import jieba\nlambda t: len(jieba.lcut(t))");
+  const times = { check_ms: [], lcut_ms: [] };
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    fanzha.check_json(text);
+    times.check_ms.push(performance.now() - t0);
+    t0 = performance.now();
+    lcut(text);
+    times.lcut_ms.push(performance.now() - t0);
+  }
+  lcut.destroy();
+  return times;
+};
+
 self.onmessage = async (event) => {
   const { id, type, text } = event.data || {};
+  if (type !== "check") return; // not ours: ignore messages of unknown type
+  let pyodide = null;
   try {
-    if (type !== "check") throw new Error(`unknown message type: ${type}`);
-    await ready; // a check sent while Python loads runs once it is ready
+    pyodide = await ready; // a check sent while Python loads runs once it is ready
     const result = JSON.parse(fanzha.check_json(String(text)));
     self.postMessage({ id, ok: true, result });
   } catch (err) {
-    self.postMessage({ id, ok: false, error: describe(err) });
+    self.postMessage({ id, ok: false, error: describe(err), fatal: isFatal(pyodide, err) });
   }
 };

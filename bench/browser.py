@@ -1,0 +1,245 @@
+"""Benchmark the page in headless Chromium against dist/ served locally (issue 6). Prints a table and
+writes JSON. Not a test: figures depend on the machine; the targets are ratios taken in the same run.
+
+    python build.py build && python bench/browser.py [--runs 3] [--out bench/results/browser.json]
+
+Measures, median of --runs:
+- bare Pyodide boot: a page that only starts Pyodide from dist/ in a module worker (served by this
+  script under __bench/, never part of dist/);
+- the real page, open -> first result for a pasted chat, cold (fresh profile) and warm (second visit,
+  service worker active);
+- one check of a 2,000-character transcript in the page's worker, beside jieba.lcut of the same text;
+- the bytes of a first visit as gzip would send them (every 200 answer of the server, by path, at the
+  gzip size asset-manifest.json records), and peak memory of Chromium's processes (RSS, /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).absolute().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from engine import transcript  # noqa: E402  (the same 2,000-character text as bench/engine.py)
+
+BASE = "/tools/fanzha/"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic"]
+CHAT = "刘局长：小王，我在开会不方便接电话。\n刘局长：你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
+
+# The CSP header allows no inline script, so the bare page's script is a file too.
+BARE_HTML = '<!doctype html><meta charset="utf-8"><title>bare boot</title><script type="module" src="bare.js"></script>'
+BARE_JS = """const w = new Worker(new URL("bare-worker.js", import.meta.url), { type: "module" });
+w.onmessage = (e) => { window.__booted = performance.now(); window.__boot = e.data; };
+"""
+BARE_WORKER = """import { loadPyodide } from "../pyodide/pyodide.mjs";
+const t0 = performance.now();
+const py = await loadPyodide({
+  indexURL: new URL("../pyodide/", import.meta.url).href,
+  lockFileURL: new URL("../LOCK", import.meta.url).href,
+});
+py.runPython("1 + 1");
+self.postMessage({ in_worker_ms: performance.now() - t0 });
+"""
+# Records when the page first shows a verdict, from navigation start, without polling lag.
+FIRST_RESULT_HOOK = """
+new MutationObserver((_, obs) => {
+  const v = document.querySelector('[data-testid="verdict"][data-verdict]');
+  if (v && v.dataset.verdict && !window.__firstResult) { window.__firstResult = performance.now(); obs.disconnect(); }
+}).observe(document, { subtree: true, childList: true, attributes: true });
+"""
+
+
+def load_build():
+    spec = importlib.util.spec_from_file_location("fanzha_build", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Server:
+    """dist/ under BASE, the bare-boot page under BASE + __bench/, and a log of what was sent."""
+
+    def __init__(self, build, bench_dir: Path) -> None:
+        handler = build.make_handler(build.DIST, BASE, quiet=True)
+        log = self.log = []
+
+        class Handler(handler):
+            def translate_path(self, path: str) -> str:
+                if path.startswith("/__bench/"):
+                    return str(bench_dir / path.split("?")[0][len("/__bench/"):])
+                return super().translate_path(path)
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                log.append((self.path.split("?")[0], code))
+                super().send_response(code, message)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{BASE}"
+
+
+def chromium_rss_mb(marker: str) -> float:
+    """Total RSS of the browser launched with `marker` in its command line and all its children."""
+    procs = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+        procs[int(pid)] = (int(stat[1]), cmd, rss)
+    roots = {pid for pid, (_, cmd, _) in procs.items() if marker.encode() in cmd}
+    tree, grew = set(roots), True
+    while grew:
+        grew = False
+        for pid, (ppid, _, _) in procs.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(procs[p][2] for p in tree) / 2**20
+
+
+class MemoryPeak:
+    def __init__(self, marker: str) -> None:
+        self.marker, self.peak, self.stop = marker, 0.0, threading.Event()
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.peak = max(self.peak, chromium_rss_mb(self.marker))
+            time.sleep(0.1)
+
+
+def first_result(context, url: str) -> float:
+    page = context.new_page()
+    page.add_init_script(FIRST_RESULT_HOOK)
+    page.goto(url)
+    page.get_by_test_id("input").fill(CHAT)  # pasted at once, before the engine is ready
+    page.get_by_test_id("check").click()
+    page.wait_for_function("() => window.__firstResult", timeout=120_000)
+    ms = page.evaluate("window.__firstResult")
+    page.close()
+    return ms
+
+
+def wait_offline_ready(context, url: str) -> None:
+    """Waits until the service worker controls the page and its cache holds every precached file."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function(
+        """async () => {
+          const reg = await navigator.serviceWorker.getRegistration();
+          if (!reg || !reg.active) return false;
+          const names = await caches.keys();
+          return names.length === 1 && (await (await caches.open(names[0])).keys()).length > 10;
+        }""",
+        timeout=120_000,
+        polling=500,
+    )
+    page.close()
+
+
+def bare_boot(browser, url: str) -> float:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url + "__bench/bare.html")
+    page.wait_for_function("() => window.__booted", timeout=120_000)
+    ms = page.evaluate("window.__booted")
+    context.close()
+    return ms
+
+
+def first_visit_gzip(build, log: list[tuple[str, int]]) -> tuple[int, list[str]]:
+    manifest = json.loads((build.DIST / "asset-manifest.json").read_text("utf-8"))["files"]
+    sent = [path.lstrip("/") for path, code in log if code == 200 and not path.startswith("/__bench/")]
+    sent = ["index.html" if p == "" else p for p in sent]
+    return sum(manifest[p]["gzip"] for p in sent if p in manifest), sent
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "browser.json"))
+    args = ap.parse_args()
+    build = load_build()
+    if build.is_dist_stale():
+        build.build()
+    text = transcript()
+    marker = f"--fanzha-bench-{os.getpid()}"
+    results: dict = {"runs": args.runs, "chars": len(text)}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        (Path(tmp) / "bare.html").write_text(BARE_HTML, "utf-8")
+        (Path(tmp) / "bare.js").write_text(BARE_JS, "utf-8")
+        lock = json.loads((build.DIST / "build-info.json").read_text("utf-8"))["lock"]
+        (Path(tmp) / "bare-worker.js").write_text(BARE_WORKER.replace("LOCK", lock), "utf-8")
+        server = Server(build, Path(tmp))
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, marker])
+        bare, cold, warm, first_bytes = [], [], [], None
+        memory = MemoryPeak(marker)
+        for i in range(args.runs):
+            bare.append(bare_boot(browser, server.url))
+            context = browser.new_context()  # a fresh profile: empty HTTP cache, no service worker
+            server.log.clear()
+            cold.append(first_result(context, server.url))
+            wait_offline_ready(context, server.url)
+            if i == 0:
+                first_bytes = first_visit_gzip(build, server.log)
+            warm.append(first_result(context, server.url))
+            if i == 0:
+                page = context.new_page()
+                page.goto(server.url)
+                page.get_by_test_id("input").fill("你好")
+                page.get_by_test_id("check").click()
+                page.wait_for_selector('[data-testid="verdict"][data-verdict]')
+                worker = page.workers[0]
+                times = worker.evaluate("([t, n]) => self.fanzhaBench(t, n)", [text, 15])
+                page.close()
+            context.close()
+        memory.stop.set()
+        browser.close()
+        server.httpd.shutdown()
+
+    med = statistics.median
+    gzip_bytes, sent = first_bytes
+    results.update(
+        bare_boot_ms=bare, cold_first_result_ms=cold, warm_first_result_ms=warm,
+        check_ms=times["check_ms"], lcut_ms=times["lcut_ms"], first_visit_gzip_bytes=gzip_bytes,
+        first_visit_files=sent, peak_rss_mb=memory.peak,
+    )
+    b, c, w = med(bare), med(cold), med(warm)
+    ck, lc = med(times["check_ms"]), med(times["lcut_ms"])
+    rows = [
+        ("bare Pyodide boot", f"{b:8.0f} ms", ""),
+        ("first result, cold", f"{c:8.0f} ms", f"{c / b:.2f}x bare (target <= 1.3x)"),
+        ("first result, warm (SW)", f"{w:8.0f} ms", f"{w / b:.2f}x bare (target <= 1.1x)"),
+        (f"check, {len(text)} chars", f"{ck:8.1f} ms", f"{ck / lc:.2f}x lcut (target <= 1.5x)"),
+        (f"jieba.lcut, {len(text)} chars", f"{lc:8.1f} ms", ""),
+        ("first visit, gzip", f"{gzip_bytes / 1e6:7.2f} MB", "target <= 8 MB"),
+        ("peak memory (Chromium RSS)", f"{memory.peak:7.0f} MB", "all processes of the browser"),
+    ]
+    print(f"{'measure (median of ' + str(args.runs) + ')':<30}{'value':>12}  ratio")
+    for name, value, note in rows:
+        print(f"{name:<30}{value:>12}  {note}")
+    results["ratios"] = {"cold_vs_bare": c / b, "warm_vs_bare": w / b, "check_vs_lcut": ck / lc}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print("wrote", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Offline use (issue 5): after one visit the service worker serves the page and its runtime."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ENGINE_TIMEOUT_MS
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+DIST = Path(__file__).absolute().parents[2] / "dist"
+SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
+
+# True once a service worker controls the page and its cache holds every file build.py listed for it.
+OFFLINE_READY = """async (expected) => {
+  if (!navigator.serviceWorker.controller) return false;
+  const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-"));
+  if (names.length !== 1) return false;
+  return (await (await caches.open(names[0])).keys()).length === expected;
+}"""
+CACHED_URLS = """async () => {
+  const out = [];
+  for (const name of await caches.keys())
+    for (const request of await (await caches.open(name)).keys()) out.push([name, request.url]);
+  return out;
+}"""
+
+
+def precached() -> dict[str, str]:
+    """The precache list build.py wrote into sw.js."""
+    source = (DIST / "sw.js").read_text("utf-8")
+    start = source.index("const ASSETS = ") + len("const ASSETS = ")
+    return json.loads(source[start : source.index(";\n", start)])["files"]
+
+
+@pytest.fixture(scope="module")
+def offline_context(browser: Browser, site_url: str) -> Iterator[BrowserContext]:
+    """A profile that visited once, checked a text, and has everything cached for offline use."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto(site_url)
+    check(page, SCAM)
+    page.wait_for_function(OFFLINE_READY, arg=len(precached()), timeout=ENGINE_TIMEOUT_MS, polling=250)
+    page.close()
+    yield context
+    context.close()
+
+
+def check(page: Page, text: str, verdict: str = "high") -> None:
+    page.get_by_test_id("input").fill(text)
+    page.get_by_test_id("check").click()
+    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", verdict, timeout=ENGINE_TIMEOUT_MS)
+
+
+def test_page_reloads_and_checks_offline_after_one_visit(offline_context: BrowserContext, site_url: str) -> None:
+    page = offline_context.new_page()
+    page.goto(site_url)
+    offline_context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+        check(page, SCAM)
+    finally:
+        offline_context.set_offline(False)
+        page.close()
+
+
+def test_offline_page_keeps_its_query_and_its_worker_paths(offline_context: BrowserContext, site_url: str) -> None:
+    """A cached page served for ?mode=kiosk must still be the kiosk page, and its worker must load."""
+    page = offline_context.new_page()
+    offline_context.set_offline(True)
+    try:
+        page.goto(site_url + "?mode=kiosk&idle=600")
+        assert page.evaluate("location.search") == "?mode=kiosk&idle=600"
+        assert page.evaluate("document.documentElement.dataset.mode") == "kiosk"
+        expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+        check(page, SCAM)
+    finally:
+        offline_context.set_offline(False)
+        page.close()
+
+
+def test_service_worker_caches_only_our_static_files(offline_context: BrowserContext, site_url: str) -> None:
+    page = offline_context.new_page()
+    page.goto(site_url)
+    check(page, "明天上午开会，有事打我电话 13800138000", verdict="none")
+    cached = page.evaluate(CACHED_URLS)
+    page.close()
+    allowed = {site_url + ("" if path == "index.html" else path) for path in precached()}
+    assert cached, "nothing cached"
+    assert {url for _, url in cached} <= allowed
+    assert not any("13800138000" in url or "?" in url for _, url in cached)

@@ -1,0 +1,96 @@
+// Service worker: keeps the page and its Python runtime for offline use (DESIGN.md, "Runtime rules").
+// It only ever caches GETs of our own static files, listed by build.py with their hashes. Nothing the
+// user types is a request, so nothing the user types can end up in the cache.
+
+// build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"}}.
+const ASSETS = "__FANZHA_SW_ASSETS__";
+
+const PREFIX = "fanzha-";
+const CACHE = PREFIX + ASSETS.version;
+const SCOPE = new URL("./", self.location.href); // the sub-path the site is served from
+// The page is kept under the URL people open (the folder), not index.html.
+const PAGE = SCOPE.href;
+const urlOf = (path) => (path === "index.html" ? PAGE : new URL(path, SCOPE).href);
+const URLS = new Map(Object.entries(ASSETS.files).map(([path, hash]) => [urlOf(path), hash]));
+// The page's worker puts the runtime files it downloads here (worker.js), so the precache below need
+// not download 10 MB a second time when the browser's HTTP cache did not keep them.
+const STAGING = "fanzha-staging";
+
+async function sri(buffer) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
+  return "sha256-" + btoa(String.fromCharCode(...digest));
+}
+
+// A file the worker staged, if its bytes are exactly this build's.
+async function fromStaging(url, integrity) {
+  const staged = await caches.match(url, { cacheName: STAGING });
+  if (!staged || !staged.ok) return null;
+  const body = await staged.arrayBuffer();
+  if ((await sri(body)) !== integrity) return null;
+  return new Response(body, { status: 200, statusText: "OK", headers: staged.headers });
+}
+
+// Each file is fetched past the HTTP cache's freshness but checked against its build hash, so a cache
+// never mixes two versions. On the first visit the page has just downloaded these files: with usual
+// cache headers they come from the HTTP cache (a revalidation at most), not a second download.
+async function precache() {
+  const cache = await caches.open(CACHE);
+  const have = new Set((await cache.keys()).map((r) => r.url));
+  const missing = [...URLS].filter(([url]) => !have.has(url));
+  await Promise.all(
+    missing.map(async ([url, integrity]) => {
+      const staged = await fromStaging(url, integrity).catch(() => null);
+      if (staged) return cache.put(url, staged);
+      const response = await fetch(url, { cache: "no-cache", integrity });
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      await cache.put(url, response);
+    }),
+  );
+}
+
+self.addEventListener("install", (event) => {
+  // No skipWaiting here: a new version waits until the page offers the reload (sw-register.js).
+  event.waitUntil(precache());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if ((name.startsWith(PREFIX) && name !== CACHE) || name === STAGING) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+});
+
+// The page itself may be opened with a query (?mode=kiosk, ?mode=embed&…): it is the one URL
+// matched ignoring its search. Every other file must match exactly.
+function cacheKey(request) {
+  if (request.method !== "GET") return null;
+  const url = new URL(request.url);
+  const bare = url.href.split(/[?#]/)[0];
+  if (request.mode === "navigate" && (bare === PAGE || bare === PAGE + "index.html")) return PAGE;
+  url.hash = "";
+  return URLS.has(url.href) ? url.href : null;
+}
+
+self.addEventListener("fetch", (event) => {
+  const key = cacheKey(event.request);
+  if (!key) return; // not ours: the browser handles it as if there were no service worker
+  event.respondWith(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const cached = await cache.match(key);
+      if (!cached) return fetch(event.request);
+      if (key !== PAGE) return cached;
+      // A cached response carries the URL it was stored under. Served as is, it would make that URL
+      // the document's, dropping ?mode=…; a fresh Response has no URL, so the request's URL is kept.
+      return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers: cached.headers });
+    })(),
+  );
+});
