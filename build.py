@@ -380,6 +380,10 @@ import micropip  # shipped for run-time installs; its imports must stay in the t
 import importlib.metadata
 for name in job["packages"]:
     importlib.metadata.version(name)  # reads METADATA through email.*: what micropip does too
+import pkgutil
+for info in pkgutil.iter_modules(fanzha.__path__):  # the CLI too: whatever the package can import
+    if info.name != "__main__":
+        __import__("fanzha." + info.name)
 for name in job.get("also_import", []):
     __import__(name)
 zip_prefix = "/lib/python%d%d.zip/" % sys.version_info[:2]

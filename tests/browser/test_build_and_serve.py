@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -83,3 +84,28 @@ def test_a_broken_rule_file_fails_the_build_with_its_name(source_copy: Path) -> 
     assert "zz_broken.toml" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (source_copy / "dist").exists()
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_builds_from_the_same_inputs_are_byte_identical(source_copy: Path) -> None:
+    """A deployment can be verified by rebuilding: same sources and pins, same dist/, byte for byte."""
+    cache = source_copy / ".cache"
+    cache.mkdir()
+    for path in (ROOT / ".cache").iterdir():  # the pinned downloads, not the shared build folder
+        if path.suffix in {".tgz", ".whl", ".gz"} or (path.is_dir() and path.name.startswith("pyodide-")):
+            (cache / path.name).symlink_to(path)
+    builds = []
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, "build.py", "build"], cwd=source_copy, check=True, capture_output=True, timeout=600
+        )
+        builds.append(tree_digests(source_copy / "dist"))
+    assert builds[0] == builds[1]
+    assert "sw.js" in builds[0] and "pyodide/python_stdlib.zip" in builds[0]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import tarfile
+import warnings
 from pathlib import Path
 
 from playwright.sync_api import Page
 
-DIST = Path(__file__).absolute().parents[2] / "dist"
+ROOT = Path(__file__).absolute().parents[2]
+DIST = ROOT / "dist"
 
 # Loads the shipped runtime on the page's main thread, then every package in our lock file by name.
 # loadPackage only logs a failed integrity check, so errors are collected and the imports are tried.
@@ -33,3 +37,63 @@ def test_every_package_in_the_lock_file_loads_with_integrity_checks(page: Page, 
     assert result["errors"] == []
     assert result["versions"] == [lock["packages"][n]["version"] for n in names]
     assert result["python"] == lock["info"]["python"]
+
+
+def engine_imports() -> list[str]:
+    """Every module py/fanzha imports anywhere, and those jieba's modules import at their top level."""
+    names: set[str] = set()
+    for path in (ROOT / "py" / "fanzha").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    sdist = next((ROOT / ".cache").glob("jieba-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        for member in tar.getmembers():
+            kept = ("/jieba/__init__.py", "/jieba/_compat.py", "/jieba/finalseg/__init__.py")
+            if member.name.endswith(kept):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)  # jieba's non-raw regex literals
+                    tree = ast.parse(tar.extractfile(member).read())
+                for node in tree.body:  # top level only: paddle, multiprocessing etc. are optional
+                    if isinstance(node, ast.Import):
+                        names.update(alias.name for alias in node.names)
+                    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                        names.add(node.module)
+    return sorted(n for n in names if n.split(".")[0] not in {"fanzha", "jieba", "__future__"})
+
+
+# Under the shipped (trimmed, precompiled) standard library: import each module, then check every
+# example of every rule. A module the trim left out fails here, not on a user's phone.
+IMPORT_AND_CHECK = """async ([lockUrl, modules, texts]) => {
+  const { loadPyodide } = await import("./pyodide/pyodide.mjs");
+  const py = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href, lockFileURL: lockUrl });
+  await py.loadPackage(["jieba", "fanzha"], { messageCallback: () => {} });
+  const missing = [];
+  for (const name of modules) {
+    try { py.pyimport(name); } catch (err) { missing.push(name + ": " + String(err.message).split("\\n").at(-2)); }
+  }
+  py.runPython("import jieba_prebuilt; jieba_prebuilt.load()");
+  const fanzha = py.pyimport("fanzha");
+  const rules = await (await fetch(new URL(BUILD_RULES, location.href))).text();
+  fanzha.load_rules(rules);
+  const verdicts = texts.map((t) => JSON.parse(fanzha.check_json(t)).verdict);
+  return { missing, verdicts };
+}"""
+
+
+def test_trimmed_stdlib_has_every_module_the_engine_imports(page: Page, site_url: str) -> None:
+    info = json.loads((DIST / "build-info.json").read_text("utf-8"))
+    bundle = json.loads((DIST / info["rules"]).read_text("utf-8"))
+    texts = [t for rule in bundle["rules"] for key in ("match", "no_match") for t in rule["examples"][key]]
+    modules = engine_imports()
+    assert {"re", "json", "unicodedata", "tomllib", "hashlib"} <= set(modules)
+
+    page.goto(site_url)
+    script = IMPORT_AND_CHECK.replace("BUILD_RULES", json.dumps(info["rules"]))
+    result = page.evaluate(script, [site_url + info["lock"], modules, texts])
+
+    assert result["missing"] == []
+    assert len(result["verdicts"]) == len(texts) > 50
+    assert {"high", "none"} <= set(result["verdicts"])
