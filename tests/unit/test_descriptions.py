@@ -113,6 +113,18 @@ SCAMS: list[tuple[str, str, str | None]] = [
     ("网上认识的姐姐说她有内部数据，叫我跟着她下注，保证回本。", "medium", "romance"),
     ("有人在抖音上说带我做任务赚佣金，要我先垫付几百块。", "medium", "brushing"),
     ("我同事说有人冒充我们主任加他微信，让他转一万块钱给一个账户。", "medium", "impersonate_leader"),
+    ("有人用我们校长的头像加我，说让我先给一个老师转八千块的培训费。", "high", "impersonate_leader"),
+    ("对方自称是社保局的，说我的社保卡被冻结了，要交钱解冻。", "medium", "impersonate_police"),
+    ("我舅舅发微信说他手机坏了换了新号，让我帮他给他朋友转一万。", "high", "impersonate_leader"),
+    ("他说他是我们镇长，在外面开会，让我马上转两万给一个老板。", "medium", "impersonate_leader"),
+    ("网上认识的女朋友一直喊我老公，让我在她推荐的app上投钱，说稳赚。", "high", "romance"),
+    ("对方打电话说是我们单位的纪委书记，让我把钱转过去核查，别告诉别人。", "medium", "impersonate_leader"),
+    ("有人说能帮我刷信用分，让我先交手续费。", "medium", "credit_repair"),
+    ("对方说我中奖了，要先交税费才能领奖。", "medium", "other"),
+    ("一个客服说我在网上买的衣服有问题，要赔我三倍，让我加他微信。", "medium", "fake_customer_service"),
+    ("刚才有人打电话问我要银行卡密码，说是银行的。", "medium", "other"),
+    ("对方叫我下载一个叫什么会议的软件，然后开共享屏幕。", "medium", "other"),
+    ("对方说先把钱转给我，让我再帮他转给他亲戚，可是钱一直没到账。", "high", "impersonate_leader"),
     # guided mode outputs
     (
         compose(who="leader", channel="new_friend", new_account="yes", purpose="forward", signs=["hurry"]),
@@ -179,6 +191,14 @@ BENIGN: list[str] = [
     "局长在大会上强调，冒充领导要求转账的，务必当面核实。",
     "我在手机银行App里自己把定期转成了活期。",
     "银行的工作人员提醒我，验证码不要告诉任何人。",
+    "局长让我下午把文件送到区政府。",
+    "我朋友借了我两千块，说下个月发工资还我。",
+    "网友在论坛上推荐了一款理财产品，我没买。",
+    "财务科长让大家核对一下工资卡号，发工资用。",
+    "单位要求每人交一百块工会会费，交给工会小组长。",
+    "我让同事帮我转交一份材料给处长。",
+    "我在柜台办理了定期存款，工作人员让我输入密码。",
+    "老同学聚会，大家AA，我把钱转给了组织的人。",
 ]
 
 
