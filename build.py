@@ -11,7 +11,8 @@ so a second build needs no network.
 Start-up levers (issue 6), all made with Pyodide's own Python 3.14 run under node at build time:
 precompiled .pyc for jieba and the engine, jieba's prefix dictionary prebuilt, and python_stdlib.zip
 trimmed to the modules actually imported and precompiled. For measuring them one by one,
-FANZHA_BUILD_LEVERS=pyc,prebuilt,stdlib (the default) may name fewer; never set it for a release.
+FANZHA_BUILD_LEVERS=pyc,prebuilt,stdlib,stdlibpyc (the default) may name fewer; never set it for a
+release. Measured with bench/browser.py (python build.py build --out DIR; bench/browser.py --dist DIR).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ JIEBA_DROP_SUFFIXES = (".p",)
 # The lexicon needs jieba's prefix dictionary; it is built here under Pyodide and shipped as
 # jieba/dict.prebuilt, so dict.txt (5 MB) stays out and jieba never parses it in the browser.
 JIEBA_PREBUILT = "jieba/dict.prebuilt"
-LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,prebuilt,stdlib").split(",")))
+LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,prebuilt,stdlib,stdlibpyc").split(",")))
 # Wheels get this timestamp so the same sources give byte-identical wheels.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 BUILD_INFO_MARKER = '"__FANZHA_BUILD_INFO__"'  # in web/worker/worker.js, replaced by build info JSON
@@ -320,8 +321,21 @@ py.runPython(readFileSync(script, "utf8"));
 
 # Runs under Pyodide: compiles sources to .pyc and builds jieba's prefix dictionary.
 PYODIDE_COMPILE = """\
-import importlib.util, json, marshal, sys, warnings
+import ast, importlib.util, json, marshal, sys, warnings
 from importlib._bootstrap_external import _code_to_hash_pyc
+
+
+def without_docstrings(tree):
+    # Like -OO for docstrings only (asserts stay): the bytecode is smaller, line numbers unchanged.
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body:
+            first = body[0]
+            value = getattr(first, "value", None)
+            if isinstance(first, ast.Expr) and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                node.body = body[1:] or [ast.Pass(lineno=first.lineno, col_offset=first.col_offset)]
+    return tree
+
 
 job = json.load(open("/work/job.json"))
 report = {"cache_tag": sys.implementation.cache_tag, "magic": importlib.util.MAGIC_NUMBER.hex()}
@@ -329,7 +343,10 @@ for src, dfile, dst in job["compile"]:
     source = open(src, "rb").read()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)  # jieba 0.42.1's non-raw regex literals
-        code = compile(source, dfile, "exec", dont_inherit=True, optimize=0)
+        tree = ast.parse(source, dfile)
+        if job.get("strip_docstrings"):
+            tree = without_docstrings(tree)
+        code = compile(tree, dfile, "exec", dont_inherit=True, optimize=0)
     # Unchecked hash: valid whatever the unpacked file's mtime is, and no source read at import.
     with open(dst, "wb") as f:
         f.write(_code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
@@ -376,6 +393,15 @@ try:
     raise ValueError("traceback path")
 except ValueError:
     traceback.format_exc()
+zip_prefix = "/lib/python%d%d.zip/" % sys.version_info[:2]
+
+
+def stdlib_files():
+    paths = (getattr(m, "__file__", None) or "" for m in list(sys.modules.values()))
+    return sorted(p[len(zip_prefix):] for p in paths if p.startswith(zip_prefix))
+
+
+startup_files = stdlib_files()  # what the page imports to start and to check: worth precompiling
 import micropip  # shipped for run-time installs; its imports must stay in the trimmed stdlib
 import importlib.metadata
 for name in job["packages"]:
@@ -386,14 +412,8 @@ for info in pkgutil.iter_modules(fanzha.__path__):  # the CLI too: whatever the 
         __import__("fanzha." + info.name)
 for name in job.get("also_import", []):
     __import__(name)
-zip_prefix = "/lib/python%d%d.zip/" % sys.version_info[:2]
-files = set()
-for module in list(sys.modules.values()):
-    path = getattr(module, "__file__", None) or ""
-    if path.startswith(zip_prefix):
-        files.add(path[len(zip_prefix):])
 report = {"boot_ms": BOOT_MS, "start_ms": start_ms, "lcut": words, "verdicts": verdicts,
-          "stdlib_files": sorted(files), "jieba_file": jieba.__file__, "fanzha_file": fanzha.__file__}
+          "stdlib_files": stdlib_files(), "startup_files": startup_files}
 json.dump(report, open("/work/out/verify.json", "w"), ensure_ascii=False)
 print("  smoke under Pyodide: jieba.lcut ->", words, "| verdicts ->", verdicts,
       "| start %.0f ms (boot %.0f ms)" % (start_ms, BOOT_MS))
@@ -451,7 +471,7 @@ def stdlib_path(rel: str) -> str:
 
 
 def compile_under_pyodide(index_dir: Path, sources: dict[str, tuple[bytes, str]], jieba_dir: Path | None,
-                          ) -> tuple[dict[str, bytes], bytes | None]:
+                          strip_docstrings: bool = False) -> tuple[dict[str, bytes], bytes | None]:
     """sources: key -> (source bytes, file name baked in). Returns key -> .pyc bytes, and the prebuilt dict."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -461,7 +481,7 @@ def compile_under_pyodide(index_dir: Path, sources: dict[str, tuple[bytes, str]]
         for i, (_key, (data, dfile)) in enumerate(sorted(sources.items())):
             (work / "src" / f"{i}.py").write_bytes(data)
             jobs.append([f"/work/src/{i}.py", dfile, f"/work/pyc/{i}.pyc"])
-        job: dict = {"compile": jobs}
+        job: dict = {"compile": jobs, "strip_docstrings": strip_docstrings}
         if jieba_dir:
             shutil.copytree(jieba_dir, work / "jieba_src")
             job["jieba_dir"] = "/work/jieba_src"
@@ -516,7 +536,7 @@ def slim_stdlib(full_zip: bytes, used: list[str], compiled: dict[str, bytes] | N
         for name in zf.namelist():
             if name in keep:
                 data = zf.read(name)
-                if compiled is not None and name.endswith(".py"):
+                if compiled is not None and name in compiled:
                     entries[name[:-3] + ".pyc"] = compiled[name]
                 else:
                     entries[name] = data
@@ -627,7 +647,7 @@ def write_manifest(out: Path) -> None:
     (out / "asset-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
 
 
-def build() -> None:
+def build(dest: Path = DIST) -> None:
     started = time.monotonic()
     rules = compile_rules_bundle()  # first: a broken rule should fail fast, before any download
     CACHE.mkdir(exist_ok=True)
@@ -669,7 +689,7 @@ def build() -> None:
         "fanzha": (fanzha_name, fanzha_whl, ["fanzha"], ["jieba"]),
     }
 
-    out = CACHE / "dist.new"  # build beside, then swap, so a server never sees half a dist/
+    out = dest.parent / f".{dest.name}.new"  # build beside, then swap, so a server never sees half a dist/
     shutil.rmtree(out, ignore_errors=True)
     lock_name = write_pyodide(out, pyodide, wheels)
     rules_name = f"rules.{sha256_bytes(rules)[:12]}.json"
@@ -681,16 +701,19 @@ def build() -> None:
         "texts": list(VERIFY_TEXTS),
         "also_import": list(STDLIB_ALSO_IMPORT),
     }
-    used = verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, None)
+    used, startup = verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, None)
     if "stdlib" in LEVERS:
         full = pyodide["python_stdlib.zip"]
         compiled = None
-        if "pyc" in LEVERS:
+        if "stdlibpyc" in LEVERS:
             with zipfile.ZipFile(io.BytesIO(full)) as zf:
-                stdlib_sources = {n: (zf.read(n), stdlib_path(n)) for n in used if n.endswith(".py")}
-            compiled, _ = compile_under_pyodide(node_pyodide, stdlib_sources, None)
+                # Only what start-up and a check import: bytecode is bigger than source (1.7 vs 0.9 MB
+                # gzip for all), so modules only micropip or the CLI need stay source.
+                stdlib_sources = {n: (zf.read(n), stdlib_path(n)) for n in startup if n.endswith(".py")}
+            # Without docstrings: 0.2 MB less to download; nothing on the page reads a stdlib __doc__.
+            compiled, _ = compile_under_pyodide(node_pyodide, stdlib_sources, None, strip_docstrings=True)
         (out / "pyodide" / "python_stdlib.zip").write_bytes(slim_stdlib(full, used, compiled))
-        print(f"  trimmed python_stdlib.zip to {len(used)} of its files", flush=True)
+        print(f"  trimmed python_stdlib.zip to {len(used)} of its files, {len(compiled or ())} compiled", flush=True)
         verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, out / "pyodide" / "python_stdlib.zip")
 
     build_info = {
@@ -707,9 +730,9 @@ def build() -> None:
     (out / "build-info.json").write_text(json.dumps(build_info, indent=1, sort_keys=True) + "\n", "utf-8")
     write_service_worker(out)
     write_manifest(out)
-    shutil.rmtree(DIST, ignore_errors=True)
-    out.rename(DIST)
-    print(f"built {DIST.relative_to(ROOT)}/ in {time.monotonic() - started:.1f}s", flush=True)
+    shutil.rmtree(dest, ignore_errors=True)
+    out.rename(dest)
+    print(f"built {dest}/ in {time.monotonic() - started:.1f}s", flush=True)
 
 
 def verify_under_pyodide(out: Path, lock_name: str, rules: bytes, rules_name: str, job: dict,
@@ -720,8 +743,8 @@ def verify_under_pyodide(out: Path, lock_name: str, rules: bytes, rules_name: st
         (work / rules_name).write_bytes(rules)
         run_pyodide(out / "pyodide", work, PYODIDE_VERIFY, job, out / "pyodide" / lock_name, stdlib)
         report = json.loads((work / "out" / "verify.json").read_text("utf-8"))
-    # Packages above a used module must come along (their __init__ runs first): already in sys.modules.
-    return report["stdlib_files"]
+    # Packages above a used module come along: their __init__ ran first, so they are in sys.modules.
+    return report["stdlib_files"], report["startup_files"]
 
 
 # --- serving ---
@@ -820,10 +843,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", nargs="?", default="build", choices=["build", "serve"])
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--base", default="/", help="URL sub-path to serve under, e.g. /tools/fanzha/")
+    parser.add_argument("--out", type=Path, default=DIST, help="build into this folder instead of dist/")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            build()
+            build(args.out.absolute())
         else:
             serve(args.port, args.base)
     except BuildError as e:

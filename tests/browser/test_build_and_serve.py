@@ -109,3 +109,14 @@ def test_two_builds_from_the_same_inputs_are_byte_identical(source_copy: Path) -
         builds.append(tree_digests(source_copy / "dist"))
     assert builds[0] == builds[1]
     assert "sw.js" in builds[0] and "pyodide/python_stdlib.zip" in builds[0]
+
+
+def test_a_first_visit_downloads_at_most_8_mb_gzipped(site_url: str) -> None:
+    """Issue 6's budget: everything the page loads (the service worker's precache list), as gzip sends it."""
+    manifest = json.loads(fetch(site_url + "asset-manifest.json")[2])["files"]
+    sw = fetch(site_url + "sw.js")[2].decode()
+    start = sw.index("const ASSETS = ") + len("const ASSETS = ")
+    precached = json.loads(sw[start : sw.index(";\n", start)])["files"]
+    assert "pyodide/pyodide.asm.wasm" in precached and "index.html" in precached
+    total = sum(manifest[path]["gzip"] for path in precached)
+    assert total <= 8_000_000, f"first visit is {total / 1e6:.2f} MB gzip"

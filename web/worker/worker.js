@@ -29,32 +29,40 @@ function progress(force = false) {
 // Our own static files, downloaded by this worker, are staged for the service worker (sw.js), whose
 // precache then need not download them again: it copies each one whose hash matches the build's.
 // Only GETs of files under this site are staged; nothing the user types is ever a request.
+// Once the service worker has its own cache (a returning visit), there is nothing to stage.
 const STAGING = "fanzha-staging";
+const canStage =
+  self.caches && self.isSecureContext
+    ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
+    : Promise.resolve(false);
 function stageForOffline(response) {
   const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
   if (!fromSite || !self.caches || !self.isSecureContext) return;
   const copy = response.clone();
-  caches
-    .open(STAGING)
-    .then((cache) => cache.put(response.url, copy))
+  canStage
+    .then((yes) => (yes ? caches.open(STAGING).then((cache) => cache.put(response.url, copy)) : copy.body.cancel()))
     .catch(() => {}); // no offline copy is fine; the page works online
 }
 
 // Every download of the start-up goes through fetch (Pyodide's included); count its bytes as they come.
 const plainFetch = self.fetch.bind(self);
+// The response itself goes back untouched (a rebuilt Response would lose its URL, and with it
+// Chromium's cache of compiled WebAssembly); a clone is read alongside to count.
+async function countBytes(response) {
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    bytes += value.byteLength;
+    progress();
+  }
+}
 self.fetch = async (...args) => {
   const response = await plainFetch(...args);
   if (!response.body) return response;
   stageForOffline(response);
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      bytes += chunk.byteLength;
-      progress();
-      controller.enqueue(chunk);
-    },
-  });
-  const { status, statusText, headers } = response;
-  return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+  countBytes(response.clone()).catch(() => {});
+  return response;
 };
 
 // Runs one named start-up stage, reporting progress and recording how long it took (ms).
