@@ -81,16 +81,23 @@ class Report:
         return out
 
 
-def infer_category(analysis: Analysis, ruleset: RuleSet, default: str) -> str:
+def topic_strength(analysis: Analysis, ruleset: RuleSet) -> dict[str, tuple[int, int]]:
+    """How much a text is about each category: (distinct topic signals present, their hits)."""
+    strength = {}
+    for category, names in ruleset.topics.items():
+        found = [len(analysis.hits[n]) for n in names if analysis.hits.get(n)]
+        strength[category] = (len(found), sum(found))
+    return strength
+
+
+def infer_category(topics: dict[str, tuple[int, int]], default: str) -> str:
     """The scheme a text is about, by its topic signals: most distinct signals, then most hits.
 
     Cross-cutting rules ("transfer to the account we give you") use it to report the scheme they
     appear in rather than "other".
     """
     best, best_key = default, (0, 0)
-    for category, names in ruleset.topics.items():
-        found = [len(analysis.hits[n]) for n in names if analysis.hits.get(n)]
-        key = (len(found), sum(found))
+    for category, key in topics.items():
         if key > best_key:
             best, best_key = category, key
     return best
@@ -118,9 +125,11 @@ def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> tuple[list[
     return _merged(everything, original), {name: _merged(spans, original) for name, spans in mapped.items()}
 
 
-def _finding(f: Fired, analysis: Analysis, original: str, ruleset: RuleSet) -> Finding:
+def _finding(
+    f: Fired, analysis: Analysis, original: str, ruleset: RuleSet, topics: dict[str, tuple[int, int]]
+) -> Finding:
     evidence, why = _evidence(f.hits, analysis, original)
-    category = infer_category(analysis, ruleset, f.rule.category) if f.rule.infer_category else f.rule.category
+    category = infer_category(topics, f.rule.category) if f.rule.infer_category else f.rule.category
     return Finding(
         rule=f.rule.id,
         category=category,
@@ -149,15 +158,20 @@ def _merge_advice(ids_or_texts: list[str], ruleset: RuleSet) -> list[str]:
     return sorted(best, key=lambda t: (best[t], t))
 
 
-def rank_categories(findings: list[Finding]) -> list[str]:
-    """Strongest first: by a category's best rule, then by the sum of its rules.
+def rank_categories(findings: list[Finding], topics: dict[str, tuple[int, int]]) -> list[str]:
+    """Strongest first: by a category's best rule; on a tie, by how much the text is about it
+    (its topic signals), then by the sum of its rules.
 
     Summing alone would let a category with several overlapping broad rules outrank a more specific one.
     """
     scores: dict[str, list[int]] = {}
     for f in findings:
         scores.setdefault(f.category, []).append(f.score)
-    return sorted(scores, key=lambda c: (-max(scores[c]), -sum(scores[c]), c))
+    none = (0, 0)
+    return sorted(
+        scores,
+        key=lambda c: (-max(scores[c]), tuple(-x for x in topics.get(c, none)), -sum(scores[c]), c),
+    )
 
 
 def verdict_for(score: int, ruleset: RuleSet) -> str:
@@ -169,10 +183,11 @@ def verdict_for(score: int, ruleset: RuleSet) -> str:
 
 def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, Any]) -> Report:
     fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
-    findings = [_finding(f, analysis, original, ruleset) for f in fired]
+    topics = topic_strength(analysis, ruleset)
+    findings = [_finding(f, analysis, original, ruleset, topics) for f in fired]
     score = min(100, sum(f.score for f in findings))
     verdict = verdict_for(score, ruleset)
-    categories = rank_categories(findings)
+    categories = rank_categories(findings, topics)
     items = [a for f in fired for a in f.rule.advice] + ruleset.advice_for_verdict(verdict)
     advice = _merge_advice(items, ruleset) if findings else []
     return Report(verdict, score, categories, findings, advice, entities, ruleset.version)

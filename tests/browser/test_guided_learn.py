@@ -32,8 +32,8 @@ TYPICAL = [
         {"who": "service", "channel": "call", "purpose": "refund", "signs": ["screen", "code"]},
         "fake_customer_service",
     ),
-    ("loan", {"who": "platform", "channel": "sms", "purpose": "fee", "signs": ["pay_first"]}, "loan"),
-    ("brushing", {"who": "platform", "channel": "group", "purpose": "task", "signs": ["pay_first"]}, "brushing"),
+    ("loan", {"who": "loan_platform", "channel": "sms", "purpose": "fee", "signs": ["pay_first"]}, "loan"),
+    ("brushing", {"who": "task_platform", "channel": "group", "purpose": "task", "signs": ["pay_first"]}, "brushing"),
     (
         "relative",
         {"who": "acquaintance", "channel": "new_friend", "purpose": "borrow", "signs": ["hurry"]},

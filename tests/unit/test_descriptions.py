@@ -145,10 +145,10 @@ SCAMS: list[tuple[str, str, str | None]] = [
     (compose(who="police", channel="call", purpose="safe_account", signs=["secret"]), "high", "impersonate_police"),
     (compose(who="service", channel="call", purpose="refund", signs=["screen"]), "medium", "fake_customer_service"),
     (compose(who="service", channel="sms", purpose="refund", signs=["code"]), "medium", "fake_customer_service"),
-    (compose(who="platform", channel="new_friend", purpose="invest"), "medium", "investment"),
-    (compose(who="platform", channel="group", purpose="task", signs=["pay_first"]), "medium", "brushing"),
+    (compose(who="invest_platform", channel="new_friend", purpose="invest"), "medium", "investment"),
+    (compose(who="task_platform", channel="group", purpose="task", signs=["pay_first"]), "medium", "brushing"),
     # "贷款、投资理财或兼职平台" with a fee and "贷款、返利或者退款": any of those schemes is a fair report
-    (compose(who="platform", channel="call", purpose="fee", signs=["pay_first"]), "medium", None),
+    (compose(who="loan_platform", channel="call", purpose="fee", signs=["pay_first"]), "medium", "loan"),
     (compose(who="online_friend", channel="new_friend", purpose="invest"), "medium", "romance"),
     (compose(who="online_friend", channel="new_friend", purpose="borrow"), "medium", "romance"),
     (compose(who="leader", channel="known", purpose="forward", signs=["screenshot"]), "high", "impersonate_leader"),
