@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ENGINE_TIMEOUT_MS
+from conftest import BASE, ENGINE_TIMEOUT_MS, load_build_module
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 DIST = Path(__file__).absolute().parents[2] / "dist"
@@ -93,3 +95,39 @@ def test_service_worker_caches_only_our_static_files(offline_context: BrowserCon
     assert cached, "nothing cached"
     assert {url for _, url in cached} <= allowed
     assert not any("13800138000" in url or "?" in url for _, url in cached)
+
+
+@pytest.fixture
+def own_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A copy of dist/ on its own server (its own origin), so a test can deploy a new version to it."""
+    build = load_build_module()
+    root = tmp_path / "dist"
+    shutil.copytree(DIST, root)
+    server = build.make_server(root, port=0, base=BASE, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}{BASE}", root
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_waiting_new_version_is_offered_and_reload_takes_it(browser: Browser, own_site: tuple[str, Path]) -> None:
+    url, root = own_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    check(page, SCAM)
+    page.wait_for_function(OFFLINE_READY, arg=len(precached()), timeout=ENGINE_TIMEOUT_MS, polling=250)
+
+    sw = root / "sw.js"  # a new deployment: sw.js differs byte-wise
+    sw.write_text(sw.read_text("utf-8") + "\n// next version\n", "utf-8")
+    page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+    update = page.get_by_test_id("update")
+    expect(update).to_have_text("有新版本，点此更新", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("input")).to_have_value(SCAM)
+    with page.expect_navigation():
+        update.click()
+    expect(page.get_by_test_id("update")).to_have_count(0)
+    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    assert page.evaluate("async () => !(await navigator.serviceWorker.getRegistration()).waiting")
+    context.close()
