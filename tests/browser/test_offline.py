@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,22 +31,41 @@ CACHED_URLS = """async () => {
 }"""
 
 
-def precached() -> dict[str, str]:
-    """The precache list build.py wrote into sw.js."""
-    source = (DIST / "sw.js").read_text("utf-8")
+def precached(site: str) -> dict[str, str]:
+    """The precache list build.py wrote into the site's sw.js."""
+    with urllib.request.urlopen(site + "sw.js") as response:
+        source = response.read().decode()
     start = source.index("const ASSETS = ") + len("const ASSETS = ")
     return json.loads(source[start : source.index(";\n", start)])["files"]
 
 
+def serve_copy(root: Path) -> tuple[str, object]:
+    """A copy of dist/ on its own server and origin: a rebuild of the shared dist/ by a concurrent test
+    run cannot change it under the test, and a test may deploy a new version to it."""
+    shutil.copytree(DIST, root)
+    server = load_build_module().make_server(root, port=0, base=BASE, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}{BASE}", server
+
+
 @pytest.fixture(scope="module")
-def offline_context(browser: Browser, site_url: str) -> Iterator[BrowserContext]:
+def offline_site(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> Iterator[str]:
+    url, server = serve_copy(tmp_path_factory.mktemp("offline") / "dist")
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def offline_context(browser: Browser, offline_site: str) -> Iterator[BrowserContext]:
     """A profile that visited once, checked a text, and has everything cached for offline use."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
-    page.goto(site_url)
+    page.goto(offline_site)
     check(page, SCAM)
-    page.wait_for_function(OFFLINE_READY, arg=len(precached()), timeout=ENGINE_TIMEOUT_MS, polling=250)
+    page.wait_for_function(OFFLINE_READY, arg=len(precached(offline_site)), timeout=ENGINE_TIMEOUT_MS, polling=250)
     page.close()
     yield context
     context.close()
@@ -57,9 +77,9 @@ def check(page: Page, text: str, verdict: str = "high") -> None:
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", verdict, timeout=ENGINE_TIMEOUT_MS)
 
 
-def test_page_reloads_and_checks_offline_after_one_visit(offline_context: BrowserContext, site_url: str) -> None:
+def test_page_reloads_and_checks_offline_after_one_visit(offline_context: BrowserContext, offline_site: str) -> None:
     page = offline_context.new_page()
-    page.goto(site_url)
+    page.goto(offline_site)
     offline_context.set_offline(True)
     try:
         page.reload()
@@ -70,12 +90,12 @@ def test_page_reloads_and_checks_offline_after_one_visit(offline_context: Browse
         page.close()
 
 
-def test_offline_page_keeps_its_query_and_its_worker_paths(offline_context: BrowserContext, site_url: str) -> None:
+def test_offline_page_keeps_its_query_and_its_worker_paths(offline_context: BrowserContext, offline_site: str) -> None:
     """A cached page served for ?mode=kiosk must still be the kiosk page, and its worker must load."""
     page = offline_context.new_page()
     offline_context.set_offline(True)
     try:
-        page.goto(site_url + "?mode=kiosk&idle=600")
+        page.goto(offline_site + "?mode=kiosk&idle=600")
         assert page.evaluate("location.search") == "?mode=kiosk&idle=600"
         assert page.evaluate("document.documentElement.dataset.mode") == "kiosk"
         expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
@@ -85,28 +105,22 @@ def test_offline_page_keeps_its_query_and_its_worker_paths(offline_context: Brow
         page.close()
 
 
-def test_service_worker_caches_only_our_static_files(offline_context: BrowserContext, site_url: str) -> None:
+def test_service_worker_caches_only_our_static_files(offline_context: BrowserContext, offline_site: str) -> None:
     page = offline_context.new_page()
-    page.goto(site_url)
+    page.goto(offline_site)
     check(page, "明天上午开会，有事打我电话 13800138000", verdict="none")
     cached = page.evaluate(CACHED_URLS)
     page.close()
-    allowed = {site_url + ("" if path == "index.html" else path) for path in precached()}
+    allowed = {offline_site + ("" if path == "index.html" else path) for path in precached(offline_site)}
     assert cached, "nothing cached"
     assert {url for _, url in cached} <= allowed
     assert not any("13800138000" in url or "?" in url for _, url in cached)
 
 
 @pytest.fixture
-def own_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A copy of dist/ on its own server (its own origin), so a test can deploy a new version to it."""
-    build = load_build_module()
-    root = tmp_path / "dist"
-    shutil.copytree(DIST, root)
-    server = build.make_server(root, port=0, base=BASE, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}{BASE}", root
+def own_site(tmp_path: Path, site_url: str) -> Iterator[tuple[str, Path]]:
+    url, server = serve_copy(tmp_path / "dist")
+    yield url, tmp_path / "dist"
     server.shutdown()
     server.server_close()
 
@@ -117,7 +131,7 @@ def test_a_waiting_new_version_is_offered_and_reload_takes_it(browser: Browser, 
     page = context.new_page()
     page.goto(url)
     check(page, SCAM)
-    page.wait_for_function(OFFLINE_READY, arg=len(precached()), timeout=ENGINE_TIMEOUT_MS, polling=250)
+    page.wait_for_function(OFFLINE_READY, arg=len(precached(url)), timeout=ENGINE_TIMEOUT_MS, polling=250)
 
     sw = root / "sw.js"  # a new deployment: sw.js differs byte-wise
     sw.write_text(sw.read_text("utf-8") + "\n// next version\n", "utf-8")
