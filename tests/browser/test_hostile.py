@@ -54,6 +54,9 @@ def test_html_scripts_svg_and_javascript_links_stay_inert_text(ready_page: Page)
     assert ready_page.locator("a[href]").count() == 0, "the page shows no links at all, least of all a scammer's"
 
 
+FREEZE_MS = 2500
+
+
 def test_a_1_mb_paste_keeps_the_page_responsive_and_says_how_much_was_checked(ready_page: Page) -> None:
     chat = "对方：我是刘处长，新微信号，你先帮我转8万到账户6222021001234567890，很急，别告诉别人。\n"
     text = (chat * (1_000_000 // len(chat) + 1))[:1_000_000]
@@ -84,7 +87,9 @@ def test_a_1_mb_paste_keeps_the_page_responsive_and_says_how_much_was_checked(re
     ready_page.wait_for_timeout(300)
     gaps = ready_page.evaluate("clearInterval(__ticker), __gaps")
 
-    assert len(gaps) > 10 and max(gaps) < 1200, f"the page froze: longest timer gap {max(gaps):.0f} ms"
+    # ~450 ms on a quiet machine; the bound leaves room for a busy 2-core CI box. A real freeze (rendering
+    # the whole megabyte, or checking it on the main thread) stops the timers for many seconds.
+    assert len(gaps) > 10 and max(gaps) < FREEZE_MS, f"the page froze: longest timer gap {max(gaps):.0f} ms"
     shown = ready_page.get_by_test_id("marked").text_content() or ""
     assert 50_000 <= len(shown) < 50_100, f"render only what was checked, not {len(shown)} characters"
     assert ready_page.evaluate("document.getElementsByTagName('*').length") < 40_000
