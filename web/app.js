@@ -46,12 +46,13 @@ function onEngineState(s) {
   if (s.state === "loading") {
     const label = STAGE_LABELS[s.stage] || "正在加载";
     const step = s.stage === "start" ? "" : ` ${s.done + 1}/${s.total}`;
-    setStatus(`正在加载检查引擎…${step}（${label}）。可以先输入，加载好后自动检查。`, "loading");
+    setStatus(s.message || `正在加载检查引擎…${step}（${label}）。可以先输入，加载好后自动检查。`, "loading");
   } else if (s.state === "ready") {
     setStatus("已就绪", "ready");
     console.info("fanzha engine ready", s.timings);
   } else {
-    setStatus("检查引擎加载失败，暂时无法检查。你输入的内容还在，可以点“重试”。", "failed");
+    // The engine client says what happened (a stalled download, a tampered rules file, an old browser).
+    setStatus(s.message || "检查引擎加载失败，暂时无法检查。你输入的内容还在，可以点“重试”。", "failed");
     console.error("fanzha engine failed:", s.error);
   }
 }
@@ -84,7 +85,7 @@ async function runCheck({ reveal = false } = {}) {
     if (embed) embed.userChecked(report);
   } catch (err) {
     console.error("check failed:", err);
-    if (engineState !== "failed") setStatus("这次检查出错了，请稍后再试。", "error");
+    if (engineState !== "failed") setStatus(err.userMessage || "这次检查出错了，请稍后再试。", "error");
   }
 }
 

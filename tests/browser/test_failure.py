@@ -116,3 +116,19 @@ def test_a_worker_crash_in_the_middle_of_a_check_is_recovered(context: BrowserCo
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)
     expect(page.get_by_test_id("input")).to_have_value(SCAM)
     assert len(page.workers) == 1, "the crashed worker must be gone"
+
+
+def test_the_page_says_why_the_engine_failed(context: BrowserContext, site_url: str) -> None:
+    """The status line shows the engine client's own message, not a general one."""
+
+    def tampered(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.body() + b" ")
+
+    context.route("**/rules.*.json", tampered)
+    page = open_page(context, site_url)
+    page.get_by_test_id("input").fill(SCAM)
+    status = page.get_by_test_id("status")
+    expect(status).to_contain_text("规则文件", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("retry")).to_be_visible()
+    expect(page.get_by_test_id("input")).to_have_value(SCAM)
