@@ -80,6 +80,9 @@ def check(page: Page, text: str, verdict: str = "high") -> None:
 def test_page_reloads_and_checks_offline_after_one_visit(offline_context: BrowserContext, offline_site: str) -> None:
     page = offline_context.new_page()
     page.goto(offline_site)
+    # The second visit: the page is the service worker's and the engine has started before the network goes.
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
     offline_context.set_offline(True)
     try:
         page.reload()

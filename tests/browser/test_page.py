@@ -116,7 +116,9 @@ def test_failed_engine_says_so_and_retry_recovers(page: Page, site_url: str) -> 
     page.context.route("**/rules.*.json", lambda route: route.fulfill(status=503, body="down"))
     page.goto(site_url)
     page.get_by_test_id("input").fill(FAKE_LEADER_CHAT)
-    expect(page.get_by_test_id("status")).to_contain_text("加载失败")
+    status = page.get_by_test_id("status")
+    expect(status).to_have_attribute("data-state", "failed")
+    expect(status).to_contain_text("重试")  # what happened and what to do, in the engine client's words
     expect(page.get_by_test_id("input")).to_have_value(FAKE_LEADER_CHAT)
 
     page.context.unroute("**/rules.*.json")
