@@ -75,11 +75,13 @@ def test_a_blocked_download_says_so_keeps_the_text_and_retry_works(context: Brow
     expect(page.get_by_test_id("input")).to_have_value(SCAM)
 
 
-def test_a_rules_bundle_that_is_not_the_builds_is_refused(context: BrowserContext, site_url: str) -> None:
-    def tampered(route: Route) -> None:
-        response = route.fetch()
-        route.fulfill(response=response, body=response.body() + b" ")  # still valid JSON, other bytes
+def tampered(route: Route) -> None:
+    """The real rules bundle with one byte more: still valid JSON, but not the build's bytes."""
+    response = route.fetch()
+    route.fulfill(response=response, body=response.body() + b" ")
 
+
+def test_a_rules_bundle_that_is_not_the_builds_is_refused(context: BrowserContext, site_url: str) -> None:
     context.route("**/rules.*.json", tampered)
     page = open_page(context, site_url + "build-info.json")
     result = page.evaluate(DRIVE_CLIENT, [{}, None, None])
@@ -120,11 +122,6 @@ def test_a_worker_crash_in_the_middle_of_a_check_is_recovered(context: BrowserCo
 
 def test_the_page_says_why_the_engine_failed(context: BrowserContext, site_url: str) -> None:
     """The status line shows the engine client's own message, not a general one."""
-
-    def tampered(route: Route) -> None:
-        response = route.fetch()
-        route.fulfill(response=response, body=response.body() + b" ")
-
     context.route("**/rules.*.json", tampered)
     page = open_page(context, site_url)
     page.get_by_test_id("input").fill(SCAM)
