@@ -63,15 +63,19 @@ def test_a_blocked_download_says_so_keeps_the_text_and_retry_works(context: Brow
 
     context.route("**/pyodide/pyodide.asm.wasm", wasm)
     page = open_page(context, site_url)
-    page.get_by_test_id("input").fill(SCAM)
-    status = page.get_by_test_id("status")
-    expect(status).to_contain_text("重试", timeout=ENGINE_TIMEOUT_MS)
-    expect(page.get_by_test_id("retry")).to_be_visible()
-    expect(page.get_by_test_id("input")).to_have_value(SCAM)
+    expect_failed_keeping_text(page, "重试")
 
     blocked["on"] = False
     page.get_by_test_id("retry").click()
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("input")).to_have_value(SCAM)
+
+
+def expect_failed_keeping_text(page: Page, says: str) -> None:
+    """Type the scam, then see the failure explained (``says``), a retry offered and the text kept."""
+    page.get_by_test_id("input").fill(SCAM)
+    expect(page.get_by_test_id("status")).to_contain_text(says, timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("retry")).to_be_visible()
     expect(page.get_by_test_id("input")).to_have_value(SCAM)
 
 
@@ -124,8 +128,4 @@ def test_the_page_says_why_the_engine_failed(context: BrowserContext, site_url: 
     """The status line shows the engine client's own message, not a general one."""
     context.route("**/rules.*.json", tampered)
     page = open_page(context, site_url)
-    page.get_by_test_id("input").fill(SCAM)
-    status = page.get_by_test_id("status")
-    expect(status).to_contain_text("规则文件", timeout=ENGINE_TIMEOUT_MS)
-    expect(page.get_by_test_id("retry")).to_be_visible()
-    expect(page.get_by_test_id("input")).to_have_value(SCAM)
+    expect_failed_keeping_text(page, "规则文件")
