@@ -1,9 +1,21 @@
-"""Stage 3: jieba segmentation with the domain lexicon, so fraud terms stay whole."""
+"""Stage 3: jieba segmentation with the domain lexicon, so fraud terms stay whole.
+
+In the browser, jieba's prefix dictionary comes prebuilt (``build_prefix_dict`` at build time) and
+loads one first character at a time (``install_prefix_dict``). ``jieba.initialize()`` would parse
+dict.txt (5 MB) into about 500,000 words and prefixes on every page load, a second or more on a
+phone. Yet every lookup jieba makes while it segments a sentence is a slice of that sentence starting
+at some position (get_DAG, calc, and the HMM fallback's ``buf`` all are), so it only asks for words
+that start with a character of the sentence. Loading those words just before jieba first sees the
+character gives the same segmentation, and a short chat needs a small part of the dictionary.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import marshal
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import jieba
 
@@ -11,6 +23,8 @@ from .conditions import MAX_CHARS_PER_WORD
 
 jieba.setLogLevel(logging.WARNING)
 _lexicon_loaded: set[str] = set()
+PREFIX_DICT_FORMAT = 2  # bump when the layout of build_prefix_dict changes
+PREFIX_DICT_FILE = "dict.prebuilt"  # beside jieba's modules, in the browser build only
 
 
 def add_lexicon(words: Iterable[str]) -> None:
@@ -25,6 +39,91 @@ def add_lexicon(words: Iterable[str]) -> None:
         jieba.add_word(word)
     _lexicon_loaded.update(new)
 
+
+def _prefix_dict(lines: Iterable[bytes]) -> tuple[dict[str, int], int]:
+    """jieba's own Tokenizer.gen_pfdict: words with their counts, every prefix at 0 unless a word."""
+    freq: dict[str, int] = {}
+    total = 0
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        word, count = line.decode("utf-8").split(" ")[:2]
+        freq[word] = int(count)
+        total += int(count)
+        for end in range(1, len(word)):
+            freq.setdefault(word[:end], 0)
+    return freq, total
+
+
+def build_prefix_dict(dict_txt: bytes) -> bytes:
+    """dict.txt -> marshalled (format, total, {first character: its words}).
+
+    A first character's words are marshalled text: the words without their first character joined by
+    newlines, and their counts as decimal text (1.9 MB gzip in all, against 2.3 MB for lists of ints).
+    """
+    freq, total = _prefix_dict(dict_txt.splitlines())
+    by_first: dict[str, list[str]] = {}
+    for key in sorted(freq):
+        by_first.setdefault(key[0], []).append(key)
+    if any("\n" in key for key in freq):
+        raise ValueError("a dictionary word contains a newline")
+    shards = {
+        ch: marshal.dumps(("\n".join(k[1:] for k in keys), " ".join(str(freq[k]) for k in keys)))
+        for ch, keys in by_first.items()
+    }
+    return marshal.dumps((PREFIX_DICT_FORMAT, total, shards))
+
+
+def install_prefix_dict(data: bytes, tokenizer: Any = None) -> Callable[[str], None]:
+    """Make ``tokenizer`` (default: jieba's) use the prebuilt dictionary, loading it on demand.
+
+    Returns ``ensure(text)``, which loads the words of every first character in ``text`` now.
+    """
+    dt = tokenizer if tokenizer is not None else jieba.dt
+    version, total, pending = marshal.loads(data)
+    if version != PREFIX_DICT_FORMAT:
+        raise ValueError(f"prebuilt dictionary format {version}, this loader reads {PREFIX_DICT_FORMAT}")
+    loaded: dict[str, int] = {}
+
+    def ensure(text: str) -> None:
+        for ch in pending.keys() & set(text):
+            # No word of ch is loaded yet: add_word below loads a word's first character first.
+            rests, counts = marshal.loads(pending.pop(ch))
+            loaded.update(zip([ch + r for r in rests.split("\n")], map(int, counts.split(" ")), strict=True))
+
+    get_dag = type(dt).get_DAG
+    add_word = type(dt).add_word
+
+    def get_DAG(sentence: str) -> dict[int, list[int]]:
+        ensure(sentence)
+        return get_dag(dt, sentence)
+
+    def add_word_loaded(word: str, freq: int | None = None, tag: str | None = None) -> None:
+        ensure(word[:1])
+        add_word(dt, word, freq, tag)
+
+    with dt.lock:
+        dt.FREQ, dt.total, dt.initialized = loaded, total, True
+        # Instance attributes win over the class's methods, and jieba calls both through self.
+        dt.get_DAG, dt.add_word = get_DAG, add_word_loaded
+    if dt is jieba.dt:
+        jieba.add_word = add_word_loaded  # bound to the old method when jieba was imported
+    return ensure
+
+
+def use_prebuilt_dictionary() -> bool:
+    """Install the prefix dictionary shipped beside jieba (the browser build); False where there is none."""
+    path = os.path.join(os.path.dirname(jieba.__file__), PREFIX_DICT_FILE)
+    try:
+        data = jieba.__spec__.loader.get_data(path)  # a plain file, or a member of the engine's zip
+    except OSError:
+        return False
+    install_prefix_dict(data)
+    return True
+
+
+PREBUILT = use_prebuilt_dictionary()
 
 WINDOW = 8  # characters of context each side when checking a word's boundaries
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jieba
 import pytest
 
 import fanzha
-from fanzha.segment import tokenize
+from fanzha.segment import build_prefix_dict, install_prefix_dict, tokenize
 
 fanzha.active_rules()  # loading rules teaches jieba the lexicon
 
@@ -30,3 +32,62 @@ def test_distance_counts_words_not_characters() -> None:
 def test_a_token_signal_word_inside_a_longer_word_is_not_aligned() -> None:
     text = "请提供信用卡单号"
     assert not tokenize(text).is_aligned(text.index("卡单"), text.index("卡单") + 2)
+
+
+# --- the browser's prebuilt, lazily loaded prefix dictionary (segment.build_prefix_dict) ---
+
+DICT_TXT = Path(jieba.__file__).with_name("dict.txt")
+
+
+@pytest.fixture(scope="module")
+def prefix_dict() -> bytes:
+    return build_prefix_dict(DICT_TXT.read_bytes())
+
+
+def lazy_tokenizer(data: bytes) -> tuple[jieba.Tokenizer, object]:
+    tokenizer = jieba.Tokenizer()
+    return tokenizer, install_prefix_dict(data, tokenizer)
+
+
+def test_the_prebuilt_dictionary_holds_what_jieba_itself_builds(prefix_dict: bytes) -> None:
+    tokenizer, ensure = lazy_tokenizer(prefix_dict)
+    with DICT_TXT.open("rb") as f:
+        expected, total = jieba.Tokenizer.gen_pfdict(f)
+    ensure("".join({word[0] for word in expected}))
+    assert tokenizer.FREQ == expected
+    assert tokenizer.total == total
+
+
+def test_the_dictionary_loads_only_the_first_characters_a_text_needs(prefix_dict: bytes) -> None:
+    tokenizer, _ = lazy_tokenizer(prefix_dict)
+    assert tokenizer.FREQ == {}
+    tokenizer.lcut("转账")
+    assert tokenizer.FREQ and {word[0] for word in tokenizer.FREQ} <= {"转", "账"}
+    assert "转账" in tokenizer.FREQ
+
+
+def test_lazy_loading_segments_exactly_like_jieba(prefix_dict: bytes) -> None:
+    """Every rule example, with and without HMM and with the lexicon added, cut the same both ways."""
+    ruleset = fanzha.active_rules()
+    texts = [t for rule in ruleset.rules for examples in rule.examples.values() for t in examples]
+    eager = jieba.Tokenizer()
+    eager.initialize()
+    lazy, _ = lazy_tokenizer(prefix_dict)
+    for word in ruleset.lexicon[:40]:  # some words before any text is cut, the rest after
+        eager.add_word(word)
+        lazy.add_word(word)
+    assert [lazy.lcut(t) for t in texts[:200]] == [eager.lcut(t) for t in texts[:200]]
+    for word in ruleset.lexicon[40:]:
+        eager.add_word(word)
+        lazy.add_word(word)
+    for hmm in (True, False):
+        assert [lazy.lcut(t, HMM=hmm) for t in texts] == [eager.lcut(t, HMM=hmm) for t in texts]
+    assert lazy.total == eager.total
+
+
+def test_a_word_added_before_its_first_character_loaded_keeps_its_count(prefix_dict: bytes) -> None:
+    lazy, _ = lazy_tokenizer(prefix_dict)
+    lazy.add_word("转账", 99)  # 转's dictionary words load first, so they cannot overwrite it later
+    lazy.lcut("先转账，再转给他")
+    assert lazy.FREQ["转账"] == 99
+    assert lazy.FREQ["转给"] > 0, "the dictionary's own words of 转 are there too"

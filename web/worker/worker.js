@@ -82,24 +82,6 @@ class StartError extends Error {
   }
 }
 
-// loadPackage only logs a failed fetch or integrity check and resolves anyway; make it throw.
-async function loadPackages(pyodide, names) {
-  const errors = [];
-  const loaded = await pyodide.loadPackage(names, {
-    messageCallback: () => {},
-    errorCallback: (msg) => errors.push(msg),
-  });
-  const got = new Set(loaded.map((p) => p.name));
-  const missing = names.filter((n) => !got.has(n));
-  if (errors.length || missing.length) {
-    // Pyodide reports an integrity (sha256) mismatch as a bare "Failed to fetch"; say what it may mean.
-    const hint = errors.some((e) => e.includes("Failed to fetch"))
-      ? " (file missing, or its sha256 differs from the lock file)"
-      : "";
-    throw new StartError("download", `loading ${missing.join(", ") || "packages"} failed: ${errors.join("; ")}${hint}`);
-  }
-}
-
 async function fetchBytes(url) {
   let response;
   try {
@@ -111,12 +93,44 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+function hex(buffer) {
+  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Our own files must be the very ones this build pinned: a stale cache or a tampered file is refused.
+function expectSha256(url, actual, expected) {
+  if (actual !== expected) throw new StartError("integrity", `${url.pathname}: sha256 ${actual}, expected ${expected}`);
+}
+
+// Downloads a file of this build and checks its sha256 off the Python thread (crypto.subtle), so both
+// happen while Python boots. Plain http on an intranet host has no crypto.subtle: `verified` is then
+// false, and Python's hashlib checks it once it runs.
+async function download(path, sha256) {
+  const url = new URL(path, SITE);
+  const data = await fetchBytes(url);
+  if (!self.crypto || !crypto.subtle) return { url, data, sha256, verified: false };
+  expectSha256(url, hex(await crypto.subtle.digest("SHA-256", data)), sha256);
+  return { url, data, sha256, verified: true };
+}
+
+function verifyInPython(pyodide, file) {
+  if (file.verified) return;
+  const sha256 = pyodide.runPython("import hashlib\nlambda b: hashlib.sha256(b.to_bytes()).hexdigest()");
+  try {
+    expectSha256(file.url, sha256(file.data), file.sha256);
+  } finally {
+    sha256.destroy();
+  }
+}
+
 async function start() {
   if (typeof BUILD !== "object") throw new Error("worker.js was not built: run `python build.py build`");
   const t0 = performance.now();
-  // The rules bundle is small and independent of Python: fetch it while the runtime loads.
-  const rulesBytes = fetchBytes(new URL(BUILD.rules, SITE));
-  rulesBytes.catch(() => {}); // awaited in the "rules" stage; avoid an unhandled-rejection warning
+  // Neither the engine archive nor the rules bundle needs Python: download and hash them while it boots.
+  const engineFile = download(BUILD.engine, BUILD.engine_sha256);
+  const rulesFile = download(BUILD.rules, BUILD.rules_sha256);
+  engineFile.catch(() => {}); // awaited below; avoid an unhandled-rejection warning meanwhile
+  rulesFile.catch(() => {});
   const pyodide = await stage("runtime", async () => {
     try {
       return await loadPyodide({
@@ -129,47 +143,40 @@ async function start() {
       throw new StartError("download", `loading Pyodide failed: ${describe(err)}`);
     }
   });
-  await stage("packages", () => loadPackages(pyodide, BUILD.packages));
+  // jieba, its prefix dictionary and the engine are one zip, imported from where it lies (zipimport):
+  // nothing to unpack, and micropip stays off the start-up path.
+  await stage("packages", async () => {
+    const engine = await engineFile;
+    verifyInPython(pyodide, engine);
+    pyodide.FS.writeFile(BUILD.engine_path, engine.data);
+  });
   fanzha = await stage("import", () => {
-    // jieba 0.42.1 has non-raw regex literals: Python 3.14 warns when it compiles them from source.
-    // The built wheel ships bytecode, so this only matters for a build without it. Harmless; hide them.
     let t = performance.now();
     const lap = (name) => {
       timings[name] = Math.round(performance.now() - t);
       t = performance.now();
     };
+    // jieba 0.42.1 has non-raw regex literals: Python 3.14 warns when it compiles them from source.
+    // The archive ships bytecode, so this only matters for a build without it. Harmless; hide them.
     pyodide.runPython(`
-import warnings
+import sys, warnings
+sys.path.insert(0, ${JSON.stringify(BUILD.engine_path)})
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     import jieba
 `);
     lap("import_jieba");
-    // jieba's prefix dictionary, built at build time: without it, load_rules' first add_word would
-    // parse dict.txt (about 2 s here). The lexicon words load_rules adds still go on top.
-    if (BUILD.prebuilt_dict) pyodide.runPython("import jieba_prebuilt; jieba_prebuilt.load()");
-    lap("jieba_dict");
-    const module = pyodide.pyimport("fanzha");
+    const module = pyodide.pyimport("fanzha"); // installs the prebuilt prefix dictionary (fanzha.segment)
     lap("import_fanzha");
     return module;
   });
   await stage("rules", async () => {
-    const data = await rulesBytes;
-    // The bundle must be the very one this build pinned: a stale cache or a tampered file is refused.
-    const sha256 = pyodide.runPython("import hashlib\nlambda b: hashlib.sha256(b.to_bytes()).hexdigest()");
-    const actual = sha256(data);
-    sha256.destroy();
-    if (actual !== BUILD.rules_sha256) {
-      throw new StartError("integrity", `${BUILD.rules}: sha256 ${actual}, expected ${BUILD.rules_sha256}`);
-    }
-    fanzha.load_rules(new TextDecoder().decode(data));
+    const rules = await rulesFile;
+    verifyInPython(pyodide, rules);
+    fanzha.load_rules(new TextDecoder().decode(rules.data));
   });
-  // jieba is ready (prebuilt dictionary or initialize()); run one short check so the first real one
-  // does not pay for first-use costs.
-  await stage("warmup", () => {
-    if (!BUILD.prebuilt_dict) pyodide.runPython("import jieba; jieba.initialize()");
-    fanzha.check_json("领导：你先帮我转一笔钱");
-  });
+  // Run one short check so the first real one does not pay for first-use costs.
+  await stage("warmup", () => fanzha.check_json("领导：你先帮我转一笔钱"));
   timings.total = Math.round(performance.now() - t0);
   timings.bytes = bytes;
   return pyodide;
