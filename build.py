@@ -65,6 +65,7 @@ JIEBA_DROP_SUFFIXES = (".p",)
 JIEBA_PREBUILT = "jieba/dict.prebuilt"
 # Where the worker writes the engine archive and puts it on sys.path (and the file names in its .pyc).
 ENGINE_MOUNT = "/lib/fanzha-engine.zip"
+REGEX_TABLE = "regexes.bin"  # fanzha.precompiled.TABLE_FILE: the start-up's regexes, compiled at build time
 LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc").split(",")))
 # Zips get this timestamp so the same sources give byte-identical files.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -222,8 +223,8 @@ def prefix_dict(dict_txt: bytes) -> bytes:
 
 
 def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes], pyc: dict[str, bytes],
-                   prefix_dict: bytes) -> tuple[str, bytes]:
-    """jieba (slim), its prebuilt prefix dictionary and the engine, as one zip for zipimport.
+                   prefix_dict: bytes, regexes: bytes | None) -> tuple[str, bytes]:
+    """jieba (slim), its prebuilt prefix dictionary, the engine and its precompiled regexes, as one zip.
 
     The worker downloads it while Python boots and puts it on sys.path: nothing to unpack or install.
     zipimport looks for bytecode beside the source (mod.pyc), not in __pycache__/. jieba ships bytecode
@@ -237,6 +238,8 @@ def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes]
             del files[path]
         files[path[:-3] + ".pyc"] = code
     files.update(fanzha_files)
+    if regexes is not None:
+        files[f"fanzha/{REGEX_TABLE}"] = regexes
     data = stored_zip(files)
     return f"engine.{sha256_bytes(data)[:12]}.zip", data
 
@@ -338,11 +341,15 @@ import json, shutil, sys, time, traceback, warnings
 job = json.load(open("/work/job.json"))
 t0 = time.perf_counter()
 shutil.copyfile(job["engine"], job["engine_path"])  # where the worker puts it: the path baked into the .pyc
+if job.get("record_regexes"):
+    sys.path.insert(0, "/work")
+    import regex_recorder
+    stop_recording = regex_recorder.record()
 sys.path.insert(0, job["engine_path"])
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
-    import jieba
-import fanzha
+    import fanzha
+import jieba
 assert fanzha.segment.PREBUILT, "the prebuilt prefix dictionary was not found beside jieba"
 fanzha.load_rules(open(job["rules"], encoding="utf-8").read())
 start_ms = (time.perf_counter() - t0) * 1000
@@ -351,6 +358,11 @@ assert "安全账户" in words, words
 verdicts = [json.loads(fanzha.check_json(t))["verdict"] for t in job["texts"]]
 assert verdicts[0] in {"high", "medium"}, verdicts
 assert all(v in {"high", "medium", "low", "none"} for v in verdicts), verdicts
+if job.get("record_regexes"):
+    with open("/work/out/regexes.bin", "wb") as f:
+        f.write(stop_recording())
+if job.get("expect_precompiled"):
+    assert fanzha.precompiled.INSTALLED and fanzha.precompiled.hits > 100, "the regex table was not used"
 try:
     raise ValueError("traceback path")
 except ValueError:
@@ -418,7 +430,9 @@ def run_pyodide(index_dir: Path, work: Path, script: str, job: dict, lock: Path 
     cmd += [str(lock) if lock else "", str(stdlib) if stdlib else ""]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BuildError(f"Pyodide under node failed:\n{result.stderr.strip()[-3000:]}")
+        # Node prints the minified line of Pyodide a JS error passed through; keep the readable lines.
+        lines = [line[:500] for line in result.stderr.splitlines()]
+        raise BuildError("Pyodide under node failed:\n" + "\n".join(lines)[-3000:])
     if result.stdout.strip():
         print(result.stdout.rstrip(), flush=True)
 
@@ -585,7 +599,8 @@ def build(dest: Path = DIST) -> None:
     print(f"compiling under Pyodide {PYODIDE_VERSION} (levers: {','.join(sorted(LEVERS)) or 'none'})", flush=True)
     sources = python_sources(jieba_files) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
     pyc = compile_under_pyodide(node_pyodide, sources)
-    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, prefix_dict(jieba_files["jieba/dict.txt"]))
+    prefix = prefix_dict(jieba_files["jieba/dict.txt"])
+    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, prefix, regexes=None)
 
     out = dest.parent / f".{dest.name}.new"  # build beside, then swap, so a server never sees half a dist/
     shutil.rmtree(out, ignore_errors=True)
@@ -601,8 +616,16 @@ def build(dest: Path = DIST) -> None:
         "rules": f"/work/{rules_name}",
         "texts": list(VERIFY_TEXTS),
         "also_import": list(STDLIB_ALSO_IMPORT),
+        "record_regexes": True,
     }
-    used, startup = verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, None)
+    first = verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, None)
+    used, startup = first["stdlib_files"], first["startup_files"]
+    # The start-up's regexes, as re's compiler made them under Pyodide, go into the archive (precompiled.py).
+    (out / engine_name).unlink()
+    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, prefix, regexes=first["regexes"])
+    (out / engine_name).write_bytes(engine)
+    verify_job.update(engine=f"/work/{engine_name}", record_regexes=False, expect_precompiled=True)
+    stdlib = None
     if "stdlib" in LEVERS:
         full = pyodide["python_stdlib.zip"]
         compiled = None
@@ -613,9 +636,10 @@ def build(dest: Path = DIST) -> None:
                 stdlib_sources = {n: (zf.read(n), stdlib_path(n)) for n in startup if n.endswith(".py")}
             # Without docstrings: 0.2 MB less to download; nothing on the page reads a stdlib __doc__.
             compiled = compile_under_pyodide(node_pyodide, stdlib_sources, strip_docstrings=True)
-        (out / "pyodide" / "python_stdlib.zip").write_bytes(slim_stdlib(full, used, compiled))
+        stdlib = out / "pyodide" / "python_stdlib.zip"
+        stdlib.write_bytes(slim_stdlib(full, used, compiled))
         print(f"  trimmed python_stdlib.zip to {len(used)} of its files, {len(compiled or ())} compiled", flush=True)
-        verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, out / "pyodide" / "python_stdlib.zip")
+    verify_under_pyodide(out, lock_name, rules, rules_name, verify_job, stdlib)  # exactly what ships
 
     build_info = {
         "_note": GENERATED_NOTE,
@@ -638,17 +662,23 @@ def build(dest: Path = DIST) -> None:
 
 
 def verify_under_pyodide(out: Path, lock_name: str, rules: bytes, rules_name: str, job: dict,
-                         stdlib: Path | None) -> list[str]:
-    """Boots the built runtime under node, checks texts, and returns the stdlib files it imported."""
+                         stdlib: Path | None) -> dict:
+    """Boots the built runtime under node and checks texts. Returns the stdlib files it imported (all,
+    and those of start-up and a check), and with job["record_regexes"] the start-up's regex table."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / rules_name).write_bytes(rules)
         engine = Path(job["engine"]).name
         (work / engine).write_bytes((out / engine).read_bytes())
+        if job.get("record_regexes"):
+            # The recorder must run before fanzha is imported, so it is loaded as a module of its own.
+            shutil.copyfile(PKG_SRC / "precompiled.py", work / "regex_recorder.py")
         run_pyodide(out / "pyodide", work, PYODIDE_VERIFY, job, out / "pyodide" / lock_name, stdlib)
         report = json.loads((work / "out" / "verify.json").read_text("utf-8"))
+        table = work / "out" / "regexes.bin"
+        report["regexes"] = table.read_bytes() if table.exists() else None
     # Packages above a used module come along: their __init__ ran first, so they are in sys.modules.
-    return report["stdlib_files"], report["startup_files"]
+    return report
 
 
 # --- serving ---

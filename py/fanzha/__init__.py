@@ -10,6 +10,10 @@ the same in CPython and in Pyodide; nothing here knows about the browser.
 
 from __future__ import annotations
 
+# First: the modules below compile regexes when imported; in the browser, those come precompiled.
+from . import precompiled  # noqa: F401
+
+# isort: split
 import dataclasses
 import json
 from pathlib import Path

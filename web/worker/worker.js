@@ -151,11 +151,8 @@ async function start() {
     pyodide.FS.writeFile(BUILD.engine_path, engine.data);
   });
   fanzha = await stage("import", () => {
-    let t = performance.now();
-    const lap = (name) => {
-      timings[name] = Math.round(performance.now() - t);
-      t = performance.now();
-    };
+    // fanzha imports jieba after installing its precompiled regexes (fanzha/precompiled.py), and
+    // installs the prebuilt prefix dictionary (fanzha/segment.py).
     // jieba 0.42.1 has non-raw regex literals: Python 3.14 warns when it compiles them from source.
     // The archive ships bytecode, so this only matters for a build without it. Harmless; hide them.
     pyodide.runPython(`
@@ -163,12 +160,9 @@ import sys, warnings
 sys.path.insert(0, ${JSON.stringify(BUILD.engine_path)})
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
-    import jieba
+    import fanzha
 `);
-    lap("import_jieba");
-    const module = pyodide.pyimport("fanzha"); // installs the prebuilt prefix dictionary (fanzha.segment)
-    lap("import_fanzha");
-    return module;
+    return pyodide.pyimport("fanzha");
   });
   await stage("rules", async () => {
     const rules = await rulesFile;
