@@ -182,6 +182,7 @@ def first_visit_gzip(build, log: list[tuple[str, int]]) -> tuple[int, list[str]]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--check-runs", type=int, default=31, help="checks (and lcuts, alternating) timed in the worker")
     ap.add_argument("--dist", type=Path, help="a dist built with `build.py build --out DIR` (default dist/)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "browser.json"))
     args = ap.parse_args()
@@ -220,7 +221,7 @@ def main() -> int:
                 page.get_by_test_id("check").click()
                 page.wait_for_selector('[data-testid="verdict"][data-verdict]')
                 worker = page.workers[0]
-                times = worker.evaluate("([t, n]) => self.fanzhaBench(t, n)", [text, 15])
+                times = worker.evaluate("([t, n]) => self.fanzhaBench(t, n)", [text, args.check_runs])
                 page.close()
             context.close()
         memory.stop.set()

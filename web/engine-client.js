@@ -2,7 +2,7 @@
 // main -> worker: {id, type: "check", text}
 // worker -> main: {id, ok: true, result} | {id, ok: false, error, fatal?}
 //                 {type: "progress", stage, done, total, bytes?} | {type: "ready", timings}
-//                 {type: "failed", error, reason}
+//                 {type: "failed", error, reason} | {type: "staged"}
 //
 // Requests are serialised: one check at a time in the worker, and only the newest waiting one is kept.
 // The client watches the worker: a start-up that stops making progress, a worker that dies, and a check
@@ -54,6 +54,53 @@ function engineError(reason, detail) {
  * @param {(state: EngineState) => void} onState
  * @param {EngineOptions} [options]
  */
+// A browser without module workers ignores {type: "module"} without reading it; then the worker would
+// fail on its first `import`. Reading the option is the feature test.
+function spawnWorker() {
+  let readsType = false;
+  const workerOptions = {
+    get type() {
+      readsType = true;
+      return "module";
+    },
+  };
+  const worker = new Worker(WORKER_URL, workerOptions);
+  if (!readsType) {
+    worker.terminate();
+    throw new Error("module workers are not supported");
+  }
+  return worker;
+}
+
+let prestarted = null; // {worker, events}: started by prestart(), waiting for the first createEngine
+
+/**
+ * Starts the worker now, before the page's other modules have loaded (engine-start.js, first thing in
+ * index.html); the first createEngine takes it over with every message it sent meanwhile. Python's
+ * start-up is the longest wait of a first visit, so it should not wait for the page's own scripts.
+ */
+export function prestart() {
+  if (prestarted || typeof WebAssembly !== "object") return;
+  try {
+    const worker = spawnWorker();
+    const events = [];
+    worker.onmessage = (event) => events.push(event);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      events.push(event);
+    };
+    prestarted = { worker, events };
+  } catch {
+    // createEngine tries again and reports why it cannot
+  }
+}
+
+function takePrestarted() {
+  const early = prestarted;
+  prestarted = null;
+  return early;
+}
+
 export function createEngine(onState, options = {}) {
   const checkBudgetMs = options.checkBudgetMs ?? CHECK_BUDGET_MS;
   const stallMs = options.stallMs ?? STALL_MS;
@@ -70,7 +117,6 @@ export function createEngine(onState, options = {}) {
 
   function state(s) {
     onState(s);
-    if (s.state === "ready") window.dispatchEvent(new CustomEvent("fanzha:engine-ready"));
   }
 
   function fail(reason, error) {
@@ -103,6 +149,9 @@ export function createEngine(onState, options = {}) {
       pump();
     } else if (msg.type === "failed") {
       fail(msg.reason || "python", msg.error);
+    } else if (msg.type === "staged") {
+      // The runtime files are in the worker's staging cache: sw-register.js may start the precache.
+      window.dispatchEvent(new CustomEvent("fanzha:engine-staged"));
     } else if (inflight && msg.id === inflight.id) {
       settle(msg);
     }
@@ -160,23 +209,11 @@ export function createEngine(onState, options = {}) {
       fail("no-wasm", "WebAssembly is not available");
       return;
     }
-    // A browser without module workers ignores {type: "module"} without reading it; then the worker
-    // would fail on its first `import`. Reading the option is the feature test.
-    let readsType = false;
-    const workerOptions = {
-      get type() {
-        readsType = true;
-        return "module";
-      },
-    };
+    const early = stage === "start" ? takePrestarted() : null;
     try {
-      worker = new Worker(WORKER_URL, workerOptions);
+      worker = early ? early.worker : spawnWorker();
     } catch (err) {
-      fail("no-module-worker", String(err));
-      return;
-    }
-    if (!readsType) {
-      fail("no-module-worker", "module workers are not supported");
+      fail("no-module-worker", String(err.message || err));
       return;
     }
     worker.onmessage = (event) => onMessage(gen, event);
@@ -190,6 +227,8 @@ export function createEngine(onState, options = {}) {
     worker.onmessageerror = () => gen === generation && recover(inflight, "crashed", "unreadable message");
     watchStartup();
     state({ state: "loading", stage, done: 0, total: 1, ...(message ? { message } : {}) });
+    // What a prestarted worker said before this engine listened (progress, ready, a failure).
+    for (const event of early ? early.events : []) (event.type === "error" ? worker.onerror : worker.onmessage)(event);
   }
 
   /**

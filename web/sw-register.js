@@ -1,5 +1,5 @@
-// Registers the service worker (sw.js) once the engine is ready, so its precache finds the runtime
-// already downloaded (from the HTTP cache) instead of fetching it a second time beside the worker.
+// Registers the service worker (sw.js) once the engine is ready and its worker has staged the runtime
+// files it downloaded, so the precache copies them instead of fetching them a second time.
 // When a new version is waiting, it offers the reload; the reload goes through skip-waiting.
 
 const SW_URL = new URL("./sw.js", import.meta.url);
@@ -46,5 +46,5 @@ async function register() {
 
 if ("serviceWorker" in navigator && window.isSecureContext) {
   if (navigator.serviceWorker.controller) register(); // a returning visit: check for an update now
-  else window.addEventListener("fanzha:engine-ready", register, { once: true });
+  else window.addEventListener("fanzha:engine-staged", register, { once: true });
 }

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Node = tuple  # ("sig", who, name) | ("and"|"or", *nodes) | ("not", node) | ("atleast", n, *nodes)
 #               | ("near", a, b, n) | ("then", *nodes)
@@ -31,9 +31,8 @@ class ConditionError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A signal occurrence in the folded text."""
+class Hit(NamedTuple):
+    """A signal occurrence in the folded text. A tuple: a long chat makes thousands."""
 
     start: int
     end: int

@@ -68,13 +68,14 @@ def _fold_char(ch: str) -> str:
 def _char_folds(text: str) -> tuple[list[str], list[int], list[int]]:
     """Per-character folds, with each output character's source slice."""
     text = text.replace("\r\n", "\n\u200b").replace("\r", "\n")  # keep offsets: \r\n -> \n + a dropped mark
-    folded = [_fold_char(ch) for ch in text]
-    if all(len(f) == 1 for f in folded):  # the common case: one character in, one out
-        return folded, list(range(len(text))), list(range(1, len(text) + 1))
+    folds = {ch: _fold_char(ch) for ch in set(text)}  # a chat repeats its characters: fold each once
+    if all(len(f) == 1 for f in folds.values()):  # the common case: one character in, one out
+        changed = {ord(ch): f for ch, f in folds.items() if f != ch}
+        return list(text.translate(changed)), list(range(len(text))), list(range(1, len(text) + 1))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, out in enumerate(folded):
+    for i, out in enumerate(folds[ch] for ch in text):
         for o in out:
             chars.append(o)
             starts.append(i)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .conditions import Hit
 from .detect import Analysis, Fired
@@ -13,8 +13,7 @@ LEVELS = ("high", "medium", "low", "none")
 DEFAULT_PRIORITY = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):  # a long chat has hundreds: a tuple is the cheapest immutable record
     start: int
     end: int
     text: str
@@ -105,13 +104,18 @@ def infer_category(topics: dict[str, tuple[int, int]], default: str) -> str:
 
 def _merged(spans: set[tuple[int, int]], original: str) -> list[Evidence]:
     """Sorted, overlapping spans joined, as evidence in the original text."""
-    merged: list[list[int]] = []
+    out: list[Evidence] = []
+    start = end = -1
     for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [Evidence(a, b, original[a:b]) for a, b in merged if b > a]
+        if a <= end:
+            end = max(end, b)
+            continue
+        if end > start:
+            out.append(Evidence(start, end, original[start:end]))
+        start, end = a, b
+    if end > start:
+        out.append(Evidence(start, end, original[start:end]))
+    return out
 
 
 def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> tuple[list[Evidence], dict[str, list[Evidence]]]:
@@ -119,8 +123,11 @@ def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> tuple[list[
     by_signal: dict[str, set[tuple[int, int]]] = {}
     for h in hits:
         by_signal.setdefault(h.signal, set()).add((h.start, h.end))
-    span = analysis.folded.original_span
-    mapped = {name: {span(a, b) for a, b in spans} for name, spans in sorted(by_signal.items())}
+    # folded.original_span, inlined: a long chat maps thousands of spans. Empty spans add nothing.
+    starts, ends = analysis.folded.starts, analysis.folded.ends
+    mapped = {
+        name: {(starts[a], ends[b - 1]) for a, b in spans if b > a} for name, spans in sorted(by_signal.items())
+    }
     everything = set().union(*mapped.values()) if mapped else set()
     return _merged(everything, original), {name: _merged(spans, original) for name, spans in mapped.items()}
 

@@ -382,12 +382,12 @@ class WordScanner:
     """Finds every signal word in a text in one pass.
 
     A lookahead match at each position yields the longest word there; every other word that starts
-    at the same position is a prefix of it, so ``prefixes`` recovers them all (overlaps included).
+    at the same position is a prefix of it, so ``found`` lists, for each word, the (signal, length)
+    of every word it starts with (overlaps included).
     """
 
     regex: re.Pattern[str]
-    prefixes: dict[str, list[str]]
-    signals_of: dict[str, list[str]]
+    found: dict[str, list[tuple[str, int]]]
 
     @classmethod
     def build(cls, signal_words: dict[str, list[str]]) -> WordScanner:
@@ -398,16 +398,18 @@ class WordScanner:
         words = sorted(signals_of)
         first = "".join(sorted({w[0] for w in words}))
         pattern = f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))" if words else "(?!)"
-        prefixes = {w: [w[:i] for i in range(1, len(w) + 1) if w[:i] in signals_of] for w in words}
-        return cls(re.compile(pattern), prefixes, signals_of)
+        found = {
+            w: [(name, i) for i in range(1, len(w) + 1) for name in signals_of.get(w[:i], ())] for w in words
+        }
+        return cls(re.compile(pattern), found)
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         spans: dict[str, list[tuple[int, int]]] = {}
+        found = self.found
         for m in self.regex.finditer(text):
             pos = m.start()
-            for word in self.prefixes[m.group(1)]:
-                for name in self.signals_of[word]:
-                    spans.setdefault(name, []).append((pos, pos + len(word)))
+            for name, n in found[m.group(1)]:
+                spans.setdefault(name, []).append((pos, pos + n))
         return spans
 
 

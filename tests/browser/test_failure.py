@@ -129,3 +129,22 @@ def test_the_page_says_why_the_engine_failed(context: BrowserContext, site_url: 
     context.route("**/rules.*.json", tampered)
     page = open_page(context, site_url)
     expect_failed_keeping_text(page, "规则文件")
+
+
+def test_the_engine_started_before_the_app_loaded_is_taken_over(context: BrowserContext, site_url: str) -> None:
+    """engine-start.js starts the worker before app.js arrives; everything the worker said meanwhile
+    (progress, ready) reaches the app once it loads, and checks work as usual."""
+    held: list[Route] = []
+    context.route("**/app.js", lambda route: held.append(route))  # held back until the worker is ready
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    page.goto(site_url, wait_until="commit")
+    worker = page.wait_for_event("worker")
+    # fanzhaBench (the benchmark's hook) resolves once the worker's start-up is over.
+    assert worker.evaluate("() => self.fanzhaBench('你好', 1).then(() => true)")
+    assert len(held) == 1, "app.js was requested and is still held"
+    held[0].continue_()
+    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    page.get_by_test_id("input").fill(SCAM)
+    page.get_by_test_id("check").click()
+    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)

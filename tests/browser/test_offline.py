@@ -39,11 +39,24 @@ def precached(site: str) -> dict[str, str]:
     return json.loads(source[start : source.index(";\n", start)])["files"]
 
 
-def serve_copy(root: Path) -> tuple[str, object]:
+SENT: list[tuple[str, int]] = []  # (path, status) of every answer of the offline site's server
+FIRST_VISIT: list[tuple[str, int]] = []  # the same, for the first visit (offline_context)
+
+
+def serve_copy(root: Path, log: list[tuple[str, int]] | None = None) -> tuple[str, object]:
     """A copy of dist/ on its own server and origin: a rebuild of the shared dist/ by a concurrent test
     run cannot change it under the test, and a test may deploy a new version to it."""
     shutil.copytree(DIST, root)
     server = load_build_module().make_server(root, port=0, base=BASE, quiet=True)
+    if log is not None:
+        handler = server.RequestHandlerClass
+
+        class Logged(handler):
+            def send_response(self, code: int, message: str | None = None) -> None:
+                log.append((self.path.split("?")[0], code))
+                super().send_response(code, message)
+
+        server.RequestHandlerClass = Logged
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     return f"http://{host}:{port}{BASE}", server
@@ -51,7 +64,7 @@ def serve_copy(root: Path) -> tuple[str, object]:
 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> Iterator[str]:
-    url, server = serve_copy(tmp_path_factory.mktemp("offline") / "dist")
+    url, server = serve_copy(tmp_path_factory.mktemp("offline") / "dist", SENT)
     yield url
     server.shutdown()
     server.server_close()
@@ -67,6 +80,7 @@ def offline_context(browser: Browser, offline_site: str) -> Iterator[BrowserCont
     check(page, SCAM)
     page.wait_for_function(OFFLINE_READY, arg=len(precached(offline_site)), timeout=ENGINE_TIMEOUT_MS, polling=250)
     page.close()
+    FIRST_VISIT[:] = SENT
     yield context
     context.close()
 
@@ -75,6 +89,15 @@ def check(page: Page, text: str, verdict: str = "high") -> None:
     page.get_by_test_id("input").fill(text)
     page.get_by_test_id("check").click()
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", verdict, timeout=ENGINE_TIMEOUT_MS)
+
+
+def test_a_first_visit_downloads_each_file_once(offline_context: BrowserContext) -> None:
+    """The service worker's precache copies what the page's worker downloaded (and staged) instead of
+    downloading 15 MB a second time on a phone's data plan."""
+    # sw.js itself is the browser's to fetch (registration, update check), past any cache.
+    downloads = [path for path, status in FIRST_VISIT if status == 200 and not path.endswith("/sw.js")]
+    assert any(path.endswith("pyodide.asm.wasm") for path in downloads)
+    assert sorted(p for p in set(downloads) if downloads.count(p) > 1) == []
 
 
 def test_page_reloads_and_checks_offline_after_one_visit(offline_context: BrowserContext, offline_site: str) -> None:

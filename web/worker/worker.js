@@ -3,6 +3,7 @@
 //                                  out {id, ok: true, result} | {id, ok: false, error, fatal?}
 //                                      {type: "progress", stage, done, total, bytes?}
 //                                      {type: "ready", timings} | {type: "failed", error, reason}
+//                                      {type: "staged"} (after ready: files kept for sw.js's precache)
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 // build.py replaces the string below with the build info object: {lock, packages, rules, rules_sha256, ...}.
@@ -35,13 +36,19 @@ const canStage =
   self.caches && self.isSecureContext
     ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
     : Promise.resolve(false);
+// The writes wait until start-up is over: 25 MB into Cache Storage costs CPU a phone's start-up needs.
+// Until then the copies wait in memory.
+let startupOver;
+const afterStartup = new Promise((resolve) => (startupOver = resolve));
+const staging = []; // one promise per file being staged; the page registers sw.js once all settled
 function stageForOffline(response) {
   const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
   if (!fromSite || !self.caches || !self.isSecureContext) return;
   const copy = response.clone();
-  canStage
-    .then((yes) => (yes ? caches.open(STAGING).then((cache) => cache.put(response.url, copy)) : copy.body.cancel()))
+  const put = Promise.all([canStage, afterStartup])
+    .then(([yes]) => (yes ? caches.open(STAGING).then((cache) => cache.put(response.url, copy)) : copy.body.cancel()))
     .catch(() => {}); // no offline copy is fine; the page works online
+  staging.push(put);
 }
 
 // Every download of the start-up goes through fetch (Pyodide's included); count its bytes as they come.
@@ -178,8 +185,16 @@ with warnings.catch_warnings():
 
 const ready = start();
 ready.then(
-  () => self.postMessage({ type: "ready", timings }),
-  (err) => self.postMessage({ type: "failed", error: describe(err), reason: err.reason || "python" }),
+  () => {
+    self.postMessage({ type: "ready", timings });
+    // sw.js's precache must not start before the staging writes end, or it downloads the files again.
+    startupOver();
+    Promise.allSettled(staging).then(() => self.postMessage({ type: "staged" }));
+  },
+  (err) => {
+    self.postMessage({ type: "failed", error: describe(err), reason: err.reason || "python" });
+    startupOver(); // what did download is still worth keeping for the next try
+  },
 );
 
 function describe(err) {
