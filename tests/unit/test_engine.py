@@ -139,3 +139,18 @@ def test_advice_is_ordered_and_not_repeated() -> None:
     assert not any(a.startswith("先别急着") for a in advice), "'stop' replaces the milder 'pause'"
     assert len(advice) == len(set(advice))
     assert any("110" in a for a in advice) and any("核实" in a for a in advice)
+
+
+def test_the_bundles_compiled_part_loads_the_same_rules_as_its_text() -> None:
+    """The browser loads conditions and the word scanner precompiled (bundle["compiled"]); without that
+    part they are parsed from the rule text. Both must be the same rules, or a phone would differ."""
+    from fanzha.rules import RuleSet, compile_rules
+
+    bundle = json.loads(json.dumps(compile_rules(fanzha.RULES_DIR)))  # through JSON, as the page gets it
+    fast = RuleSet.from_bundle(bundle)
+    slow = RuleSet.from_bundle({k: v for k, v in bundle.items() if k != "compiled"})
+    assert [r.condition for r in fast.rules] == [r.condition for r in slow.rules]
+    assert fast.words.regex.pattern == slow.words.regex.pattern
+    assert fast.words.found == slow.words.found
+    text = "刘局长：我在开会，你先帮我转5万给合作方，账号6222021234567890123。"
+    assert fanzha.check(text, fast).to_dict() == fanzha.check(text, slow).to_dict()

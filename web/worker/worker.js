@@ -179,6 +179,7 @@ with warnings.catch_warnings():
   // Run one short check so the first real one does not pay for first-use costs.
   await stage("warmup", () => fanzha.check_json("领导：你先帮我转一笔钱"));
   timings.total = Math.round(performance.now() - t0);
+  timings.started_at = Math.round(performance.timeOrigin + t0); // epoch ms: the page can place start-up in its own timeline
   timings.bytes = bytes;
   return pyodide;
 }
