@@ -131,6 +131,15 @@ class MemoryPeak:
 STAGES: list[dict] = []  # the worker's start-up timings (ms by stage), one per page load, in order
 
 
+# True once a service worker controls the page and holds this build's files for the next (warm) visit.
+SW_READY = """async () => {
+  const reg = await navigator.serviceWorker.getRegistration();
+  if (!reg || !reg.active || !navigator.serviceWorker.controller) return false;
+  const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-") && n !== "fanzha-staging");
+  return names.length === 1 && (await (await caches.open(names[0])).keys()).length > 10;
+}"""
+
+
 def first_result(context, url: str, stay: bool = False) -> float:
     """Open -> first verdict, in ms from navigation start. stay: like a user who stays on the page,
     wait until the service worker holds everything for the next (warm, offline-capable) visit."""
@@ -148,16 +157,12 @@ def first_result(context, url: str, stay: bool = False) -> float:
     page.wait_for_function("() => window.__firstResult", timeout=120_000)
     ms = page.evaluate("window.__firstResult")
     if stay:
-        page.wait_for_function(
-            """async () => {
-              const reg = await navigator.serviceWorker.getRegistration();
-              if (!reg || !reg.active) return false;
-              const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-"));
-              return names.length === 1 && (await (await caches.open(names[0])).keys()).length > 10;
-            }""",
-            timeout=120_000,
-            polling=500,
-        )
+        # Polled with evaluate, which awaits the async check (wait_for_function would take its Promise as true).
+        deadline = time.monotonic() + 120
+        while not page.evaluate(SW_READY):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the service worker did not take over and cache the site")
+            page.wait_for_timeout(250)
     page.close()
     return ms
 

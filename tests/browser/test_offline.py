@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ DIST = Path(__file__).absolute().parents[2] / "dist"
 SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
 
 # True once a service worker controls the page and its cache holds every file build.py listed for it.
+# Async, so it is polled with evaluate (which awaits it): wait_for_function would take the Promise as true.
 OFFLINE_READY = """async (expected) => {
   if (!navigator.serviceWorker.controller) return false;
   const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-"));
@@ -78,11 +80,19 @@ def offline_context(browser: Browser, offline_site: str) -> Iterator[BrowserCont
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.goto(offline_site)
     check(page, SCAM)
-    page.wait_for_function(OFFLINE_READY, arg=len(precached(offline_site)), timeout=ENGINE_TIMEOUT_MS, polling=250)
+    wait_until_offline_ready(page, offline_site)
     page.close()
     FIRST_VISIT[:] = SENT
     yield context
     context.close()
+
+
+def wait_until_offline_ready(page: Page, site: str) -> None:
+    expected = len(precached(site))
+    deadline = time.monotonic() + ENGINE_TIMEOUT_MS / 1000
+    while not page.evaluate(OFFLINE_READY, expected):
+        assert time.monotonic() < deadline, "the service worker did not take over and cache the site"
+        page.wait_for_timeout(250)
 
 
 def check(page: Page, text: str, verdict: str = "high") -> None:
@@ -104,7 +114,7 @@ def test_page_reloads_and_checks_offline_after_one_visit(offline_context: Browse
     page = offline_context.new_page()
     page.goto(offline_site)
     # The second visit: the page is the service worker's and the engine has started before the network goes.
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=ENGINE_TIMEOUT_MS)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=ENGINE_TIMEOUT_MS)
     expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
     offline_context.set_offline(True)
     try:
@@ -157,7 +167,7 @@ def test_a_waiting_new_version_is_offered_and_reload_takes_it(browser: Browser, 
     page = context.new_page()
     page.goto(url)
     check(page, SCAM)
-    page.wait_for_function(OFFLINE_READY, arg=len(precached(url)), timeout=ENGINE_TIMEOUT_MS, polling=250)
+    wait_until_offline_ready(page, url)
 
     sw = root / "sw.js"  # a new deployment: sw.js differs byte-wise
     sw.write_text(sw.read_text("utf-8") + "\n// next version\n", "utf-8")
