@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 SECRET = "对方：我是蓝鲸路派出所的民警，你涉嫌洗钱，把验证码604173发给我，再把钱转到安全账户，不要告诉家人"
 MARKERS = ["604173", "蓝鲸路", SECRET[:20]]  # pieces of what the user typed, found in no rule
 
-READ_STORAGE = """async () => {
+READ_STORAGE = """async (markers) => {
   const out = {local: {}, session: {}, cookie: document.cookie, idb: [], caches: []};
   for (let i = 0; i < localStorage.length; i++) {
     out.local[localStorage.key(i)] = localStorage.getItem(localStorage.key(i));
@@ -25,7 +25,26 @@ READ_STORAGE = """async () => {
       const size = Number(response.headers.get("content-length") || 0);
       // Text bodies are searched too; the big runtime files are not text the user could have typed.
       const body = size && size < 2000000 && !request.url.endsWith(".wasm") ? await response.text() : "";
-      out.caches.push({name, url: request.url, body});
+      // The Python snapshot is a heap: look for the markers as Python keeps text (1, 2 or 4 bytes per
+      // character) and as UTF-8.
+      let heapHits = [];
+      if (name === "fz-python-snapshot") {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const heap = new TextDecoder("latin1").decode(bytes);
+        const asBytes = (arr) => Array.from(arr, (b) => String.fromCharCode(b)).join("");
+        for (const marker of markers) {
+          const codes = Array.from(marker, (c) => c.codePointAt(0));
+          const forms = [
+            asBytes(new TextEncoder().encode(marker)),
+            asBytes(new Uint8Array(new Uint16Array(codes).buffer)),
+            asBytes(new Uint8Array(new Uint32Array(codes).buffer)),
+          ];
+          if (codes.every((c) => c < 256)) forms.push(asBytes(codes));
+          if (forms.some((f) => heap.includes(f))) heapHits.push(marker);
+        }
+        out.snapshotBytes = bytes.length;
+      }
+      out.caches.push({name, url: request.url, body, heapHits});
     }
   }
   return out;
@@ -59,7 +78,7 @@ def test_nothing_typed_is_stored(context: BrowserContext, site_url: str, query: 
     use_every_feature(page)
     page.reload()  # whatever was kept would survive a reload
     expect(page.get_by_test_id("input")).to_have_value("")
-    stored = page.evaluate(READ_STORAGE)
+    stored = page.evaluate(READ_STORAGE, MARKERS)
     state = context.storage_state()
     page.close()
 
@@ -70,3 +89,5 @@ def test_nothing_typed_is_stored(context: BrowserContext, site_url: str, query: 
         assert entry["url"].startswith(site_url), entry["url"]
         for marker in MARKERS:
             assert marker not in entry["url"] and marker not in entry["body"], (entry["name"], entry["url"])
+        assert entry["heapHits"] == [], f"typed text in the kept Python snapshot: {entry['heapHits']}"
+    assert stored.get("snapshotBytes", 0) > 1_000_000, "the warm-start snapshot was searched (it is kept)"

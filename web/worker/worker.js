@@ -45,8 +45,11 @@ function stageForOffline(response) {
   const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
   if (!fromSite || !self.caches || !self.isSecureContext) return;
   const copy = response.clone();
-  const put = Promise.all([canStage, afterStartup])
-    .then(([yes]) => (yes ? caches.open(STAGING).then((cache) => cache.put(response.url, copy)) : copy.body.cancel()))
+  const put = canStage
+    .then((yes) => {
+      if (!yes) return copy.body.cancel(); // a returning visit: drop the copy now, not after start-up
+      return afterStartup.then(() => caches.open(STAGING)).then((cache) => cache.put(response.url, copy));
+    })
     .catch(() => {}); // no offline copy is fine; the page works online
   staging.push(put);
 }
@@ -130,6 +133,60 @@ function verifyInPython(pyodide, file) {
   }
 }
 
+// Warm start: the Python heap as it is at the end of start-up, before any text of the user has reached
+// Python, kept on this device. A returning visit restores it instead of booting Python and importing the
+// engine. Its name carries this build's engine and rules hashes; Pyodide refuses another runtime's.
+const SNAPSHOT_CACHE = "fz-python-snapshot"; // not "fanzha-…": sw.js deletes those when it activates
+const SNAPSHOT_URL = new URL(`python-snapshot.${String(BUILD.engine_sha256).slice(0, 12)}.${String(BUILD.rules_sha256).slice(0, 12)}.bin`, SITE).href;
+const snapshotsOn = Boolean(self.caches && self.isSecureContext);
+
+async function readSnapshot() {
+  if (!snapshotsOn) return null;
+  try {
+    const response = await caches.match(SNAPSHOT_URL, { cacheName: SNAPSHOT_CACHE });
+    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function keepSnapshot(bytes) {
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const request of await cache.keys()) if (request.url !== SNAPSHOT_URL) await cache.delete(request);
+  await cache.put(SNAPSHOT_URL, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+}
+
+function forgetSnapshot() {
+  return snapshotsOn ? caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(SNAPSHOT_URL)).catch(() => {}) : null;
+}
+
+const PYODIDE_OPTIONS = {
+  indexURL: new URL("pyodide/", SITE).href,
+  lockFileURL: new URL(BUILD.lock, SITE).href,
+  stdout: () => {}, // the engine prints nothing worth showing; keep the console quiet
+  stderr: (line) => console.warn("[python]", line),
+};
+
+async function restorePython(snapshot) {
+  const { default: createPyodideModule } = await import("../pyodide/pyodide.asm.mjs");
+  // Pyodide 314.0.7 asks for the snapshot's size as INITIAL_MEMORY, which its own (exported) memory
+  // ignores; grow the heap to fit before the snapshot is copied in.
+  const create = async (settings) => {
+    const module = await createPyodideModule(settings);
+    module._emscripten_resize_heap(snapshot.length);
+    return module;
+  };
+  return loadPyodide({ ...PYODIDE_OPTIONS, _loadSnapshot: snapshot, createPyodideModule: create });
+}
+
+async function bootPython() {
+  try {
+    return await loadPyodide({ ...PYODIDE_OPTIONS, _makeSnapshot: snapshotsOn });
+  } catch (err) {
+    throw new StartError("download", `loading Pyodide failed: ${describe(err)}`);
+  }
+}
+
 async function start() {
   if (typeof BUILD !== "object") throw new Error("worker.js was not built: run `python build.py build`");
   const t0 = performance.now();
@@ -138,18 +195,22 @@ async function start() {
   const rulesFile = download(BUILD.rules, BUILD.rules_sha256);
   engineFile.catch(() => {}); // awaited below; avoid an unhandled-rejection warning meanwhile
   rulesFile.catch(() => {});
+  let restored = false;
   const pyodide = await stage("runtime", async () => {
-    try {
-      return await loadPyodide({
-        indexURL: new URL("pyodide/", SITE).href,
-        lockFileURL: new URL(BUILD.lock, SITE).href,
-        stdout: () => {}, // the engine prints nothing worth showing; keep the console quiet
-        stderr: (line) => console.warn("[python]", line),
-      });
-    } catch (err) {
-      throw new StartError("download", `loading Pyodide failed: ${describe(err)}`);
+    const snapshot = await readSnapshot();
+    if (snapshot) {
+      try {
+        const restoredPython = await restorePython(snapshot);
+        restored = true;
+        return restoredPython;
+      } catch (err) {
+        console.warn("fanzha: the kept Python snapshot could not be restored; starting afresh:", describe(err));
+        forgetSnapshot();
+      }
     }
+    return bootPython();
   });
+  timings.snapshot = restored ? "restored" : "none";
   // jieba, its prefix dictionary and the engine are one zip, imported from where it lies (zipimport):
   // nothing to unpack, and micropip stays off the start-up path.
   await stage("packages", async () => {
@@ -157,6 +218,11 @@ async function start() {
     verifyInPython(pyodide, engine);
     pyodide.FS.writeFile(BUILD.engine_path, engine.data);
   });
+  if (restored) {
+    // The snapshot holds the engine imported, this build's rules loaded (its name says which) and warm.
+    fanzha = pyodide.pyimport("fanzha");
+    return finishStart(pyodide, t0);
+  }
   fanzha = await stage("import", () => {
     // fanzha imports jieba after installing its precompiled regexes (fanzha/precompiled.py), and
     // installs the prebuilt prefix dictionary (fanzha/segment.py).
@@ -178,6 +244,20 @@ with warnings.catch_warnings():
   });
   // Run one short check so the first real one does not pay for first-use costs.
   await stage("warmup", () => fanzha.check_json("领导：你先帮我转一笔钱"));
+  if (snapshotsOn) {
+    // Now, before ready: no check of the user's can have run yet. Written once start-up is over.
+    try {
+      const snapshot = pyodide.makeMemorySnapshot();
+      timings.snapshot = "made";
+      afterStartup.then(() => keepSnapshot(snapshot)).catch(() => {});
+    } catch (err) {
+      console.warn("fanzha: no Python snapshot for the next visit:", describe(err));
+    }
+  }
+  return finishStart(pyodide, t0);
+}
+
+function finishStart(pyodide, t0) {
   timings.total = Math.round(performance.now() - t0);
   timings.started_at = Math.round(performance.timeOrigin + t0); // epoch ms: the page can place start-up in its own timeline
   timings.bytes = bytes;

@@ -1,0 +1,82 @@
+"""Warm start (issue 6): a returning visit restores the Python heap kept at the end of the first visit's
+start-up (before any user text reached Python) instead of booting Python again; a snapshot that cannot be
+restored is dropped, and the page starts afresh."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from conftest import ENGINE_TIMEOUT_MS
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
+SNAPSHOT_KEPT = """async () => {
+  const cache = await caches.open("fz-python-snapshot");
+  const keys = await cache.keys();
+  if (keys.length !== 1) return null;
+  return [keys[0].url, (await (await cache.match(keys[0])).arrayBuffer()).byteLength];
+}"""
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+def visit(context: BrowserContext, url: str) -> tuple[Page, dict, dict]:
+    """Opens the page, checks SCAM; returns the page, the worker's start-up timings and the report shown."""
+    page = context.new_page()
+    page.set_default_timeout(ENGINE_TIMEOUT_MS)
+    timings: list[dict] = []
+    page.on("console", lambda m: m.text.startswith("fanzha engine ready") and timings.append(m.args[1].json_value()))
+    page.goto(url)
+    page.get_by_test_id("input").fill(SCAM)
+    page.get_by_test_id("check").click()
+    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)
+    shown = {
+        "rules": page.locator('[data-testid="finding"]').evaluate_all("(els) => els.map((e) => e.dataset.rule)"),
+        "highlights": page.locator("mark").all_inner_texts(),
+    }
+    return page, timings[0], shown
+
+
+def wait_for_snapshot(page: Page) -> list:
+    deadline = time.monotonic() + ENGINE_TIMEOUT_MS / 1000
+    while not (kept := page.evaluate(SNAPSHOT_KEPT)):
+        assert time.monotonic() < deadline, "no Python snapshot was kept"
+        page.wait_for_timeout(250)
+    return kept
+
+
+def test_a_returning_visit_restores_python_and_checks_the_same(context: BrowserContext, site_url: str) -> None:
+    first, first_timings, first_shown = visit(context, site_url)
+    assert first_timings["snapshot"] == "made"
+    url, size = wait_for_snapshot(first)
+    assert url.startswith(site_url) and size > 1_000_000
+    first.close()
+
+    second, second_timings, second_shown = visit(context, site_url)
+    assert second_timings["snapshot"] == "restored"
+    assert "import" not in second_timings and "rules" not in second_timings, "nothing left to import or load"
+    assert second_shown == first_shown
+    second.close()
+
+
+def test_a_snapshot_that_cannot_be_restored_is_dropped(context: BrowserContext, site_url: str) -> None:
+    first, _, _ = visit(context, site_url)
+    url, _ = wait_for_snapshot(first)
+    first.evaluate(
+        """async (url) => (await caches.open("fz-python-snapshot")).put(url, new Response(new Uint8Array(4096)))""",
+        url,
+    )
+    first.close()
+
+    second, timings, shown = visit(context, site_url)
+    assert timings["snapshot"] == "made", "started afresh, and kept a new snapshot"
+    assert shown["rules"]
+    assert wait_for_snapshot(second)[1] > 1_000_000, "the broken one was replaced"
+    second.close()
