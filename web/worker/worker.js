@@ -135,9 +135,11 @@ function verifyInPython(pyodide, file) {
 
 // Warm start: the Python heap as it is at the end of start-up, before any text of the user has reached
 // Python, kept on this device. A returning visit restores it instead of booting Python and importing the
-// engine. Its name carries this build's engine and rules hashes; Pyodide refuses another runtime's.
+// engine. Its name carries this build's Pyodide version and engine and rules hashes (and Pyodide itself
+// refuses a snapshot of another runtime build).
 const SNAPSHOT_CACHE = "fz-python-snapshot"; // not "fanzha-…": sw.js deletes those when it activates
-const SNAPSHOT_URL = new URL(`python-snapshot.${String(BUILD.engine_sha256).slice(0, 12)}.${String(BUILD.rules_sha256).slice(0, 12)}.bin`, SITE).href;
+const SNAPSHOT_NAME = [BUILD.pyodide, String(BUILD.engine_sha256).slice(0, 12), String(BUILD.rules_sha256).slice(0, 12)];
+const SNAPSHOT_URL = new URL(`python-snapshot.${SNAPSHOT_NAME.join(".")}.bin`, SITE).href;
 const snapshotsOn = Boolean(self.caches && self.isSecureContext);
 
 async function readSnapshot() {
