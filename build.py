@@ -60,12 +60,8 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 JIEBA_KEEP = ("jieba/__init__.py", "jieba/_compat.py", "jieba/dict.txt", "jieba/finalseg/")
 # finalseg/*.p are pickles read only on Jython; CPython and Pyodide import the prob_*.py modules.
 JIEBA_DROP_SUFFIXES = (".p",)
-# jieba's prefix dictionary, built here from dict.txt (fanzha.segment.build_prefix_dict) and shipped
-# in its place: jieba never parses dict.txt (5 MB) in the browser, and loads words as texts need them.
-JIEBA_PREBUILT = "jieba/dict.prebuilt"
 # Where the worker writes the engine archive and puts it on sys.path (and the file names in its .pyc).
 ENGINE_MOUNT = "/lib/fanzha-engine.zip"
-REGEX_TABLE = "regexes.bin"  # fanzha.precompiled.TABLE_FILE: the start-up's regexes, compiled at build time
 LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc").split(",")))
 # Zips get this timestamp so the same sources give byte-identical files.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -215,13 +211,6 @@ def jieba_sources(sdist: Path) -> dict[str, bytes]:
     return files
 
 
-def prefix_dict(dict_txt: bytes) -> bytes:
-    """jieba's prefix dictionary, prebuilt by the engine's own code (its reader is in the same module)."""
-    from fanzha.segment import build_prefix_dict  # py/ is on sys.path: compile_rules_bundle ran first
-
-    return build_prefix_dict(dict_txt)
-
-
 def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes], pyc: dict[str, bytes],
                    prefix_dict: bytes, regexes: bytes | None) -> tuple[str, bytes]:
     """jieba (slim), its prebuilt prefix dictionary, the engine and its precompiled regexes, as one zip.
@@ -231,15 +220,20 @@ def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes]
     only (its sources would add 1.3 MB for prob_emit.py alone); the engine keeps its sources too, for
     readable tracebacks. The name carries the content hash, so no cache ever serves a stale one.
     """
+    # py/ is on sys.path: compile_rules_bundle ran first. The engine names (and reads) these two files.
+    from fanzha import precompiled, segment
+
+    # jieba's prefix dictionary (fanzha.segment.build_prefix_dict) in place of dict.txt: jieba never
+    # parses dict.txt (5 MB) in the browser, and loads words as texts need them.
     files = {path: data for path, data in jieba_files.items() if path != "jieba/dict.txt"}
-    files[JIEBA_PREBUILT] = prefix_dict
+    files[f"jieba/{segment.PREFIX_DICT_FILE}"] = prefix_dict
     for path, code in pyc.items():
         if path.startswith("jieba/"):
             del files[path]
         files[path[:-3] + ".pyc"] = code
     files.update(fanzha_files)
     if regexes is not None:
-        files[f"fanzha/{REGEX_TABLE}"] = regexes
+        files[f"fanzha/{precompiled.TABLE_FILE}"] = regexes
     data = stored_zip(files)
     return f"engine.{sha256_bytes(data)[:12]}.zip", data
 
@@ -599,7 +593,9 @@ def build(dest: Path = DIST) -> None:
     print(f"compiling under Pyodide {PYODIDE_VERSION} (levers: {','.join(sorted(LEVERS)) or 'none'})", flush=True)
     sources = python_sources(jieba_files) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
     pyc = compile_under_pyodide(node_pyodide, sources)
-    prefix = prefix_dict(jieba_files["jieba/dict.txt"])
+    from fanzha.segment import build_prefix_dict  # py/ is on sys.path: compile_rules_bundle ran first
+
+    prefix = build_prefix_dict(jieba_files["jieba/dict.txt"])
     engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, prefix, regexes=None)
 
     out = dest.parent / f".{dest.name}.new"  # build beside, then swap, so a server never sees half a dist/

@@ -13,6 +13,7 @@ import json
 import re
 import time
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,7 @@ def _check_rule(rule: Any, file: str, category: str | None) -> dict[str, Any]:
         "infer_category": bool(rule.get("infer_category", False)),
         "examples": checked,
         "_file": file,
+        "_tree": tree,
         "_signals": sorted(conditions.signal_names(tree)),
     }
 
@@ -284,18 +286,13 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     }
     digest = hashlib.sha256(json.dumps(bundle, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     bundle["version"] = digest[:12]
-    bundle["compiled"] = _compiled(bundle)
-    return bundle
-
-
-def _compiled(bundle: dict[str, Any]) -> dict[str, Any]:
-    """What loading derives from the bundle, derived once at build time: parsed conditions and the word
-    scanner. A phone then skips parsing (a fifth of its start-up's rules stage); the text stays the truth."""
-    scanner = WordScanner.build({name: spec["words"] for name, spec in bundle["signals"].items()})
-    return {
-        "conditions": {r["id"]: conditions.parse(r["condition"]) for r in bundle["rules"]},
-        "scanner_pattern": scanner.regex.pattern,  # the trie; its word table is quick to rebuild
+    # What loading derives from the bundle, derived once here: a phone then skips parsing (a fifth of its
+    # start-up's rules stage). The rule text stays the truth; the word trie's table is quick to rebuild.
+    bundle["compiled"] = {
+        "conditions": {r["id"]: r["_tree"] for r in rules},
+        "scanner_pattern": _scanner_pattern({w for spec in signals.values() for w in spec["words"]}),
     }
+    return bundle
 
 
 def _as_node(value: Any) -> Any:
@@ -393,6 +390,13 @@ def _trie_pattern(words: list[str]) -> str:
     return emit(root)
 
 
+def _scanner_pattern(words: Iterable[str]) -> str:
+    """At each position that starts a word, capture the longest word there (a lookahead: overlaps too)."""
+    words = sorted(words)
+    first = "".join(sorted({w[0] for w in words}))
+    return f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))" if words else "(?!)"
+
+
 @dataclass(slots=True)
 class WordScanner:
     """Finds every signal word in a text in one pass.
@@ -414,8 +418,7 @@ class WordScanner:
                 signals_of.setdefault(w, []).append(name)
         words = sorted(signals_of)
         if pattern is None:
-            first = "".join(sorted({w[0] for w in words}))
-            pattern = f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))" if words else "(?!)"
+            pattern = _scanner_pattern(words)
         found = {
             w: [(name, i) for i in range(1, len(w) + 1) for name in signals_of.get(w[:i], ())] for w in words
         }

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -118,6 +119,16 @@ def ready_page(loaded_page: Page) -> Page:
     loaded_page.get_by_test_id("clear").click()
     expect(loaded_page.get_by_test_id("verdict")).to_be_hidden()
     return loaded_page
+
+
+def poll(page: Page, script: str, arg: object = None, what: str = "the page's condition") -> object:
+    """Evaluates script (maybe async: evaluate awaits it) every 250 ms until truthy; returns that value.
+    wait_for_function would take an async script's Promise itself as true."""
+    deadline = time.monotonic() + ENGINE_TIMEOUT_MS / 1000
+    while not (value := page.evaluate(script, arg)):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        page.wait_for_timeout(250)
+    return value
 
 
 def open_ready(context: BrowserContext, url: str) -> Page:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ENGINE_TIMEOUT_MS, load_build_module
+from conftest import BASE, ENGINE_TIMEOUT_MS, load_build_module, poll
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 DIST = Path(__file__).absolute().parents[2] / "dist"
 SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
 
 # True once a service worker controls the page and its cache holds every file build.py listed for it.
-# Async, so it is polled with evaluate (which awaits it): wait_for_function would take the Promise as true.
 OFFLINE_READY = """async (expected) => {
   if (!navigator.serviceWorker.controller) return false;
   const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-"));
@@ -88,11 +86,7 @@ def offline_context(browser: Browser, offline_site: str) -> Iterator[BrowserCont
 
 
 def wait_until_offline_ready(page: Page, site: str) -> None:
-    expected = len(precached(site))
-    deadline = time.monotonic() + ENGINE_TIMEOUT_MS / 1000
-    while not page.evaluate(OFFLINE_READY, expected):
-        assert time.monotonic() < deadline, "the service worker did not take over and cache the site"
-        page.wait_for_timeout(250)
+    poll(page, OFFLINE_READY, len(precached(site)), "the service worker to take over and cache the site")
 
 
 def check(page: Page, text: str, verdict: str = "high") -> None:

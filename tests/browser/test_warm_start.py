@@ -4,11 +4,10 @@ restored is dropped, and the page starts afresh."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import ENGINE_TIMEOUT_MS
+from conftest import ENGINE_TIMEOUT_MS, poll
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
@@ -45,11 +44,7 @@ def visit(context: BrowserContext, url: str) -> tuple[Page, dict, dict]:
 
 
 def wait_for_snapshot(page: Page) -> list:
-    deadline = time.monotonic() + ENGINE_TIMEOUT_MS / 1000
-    while not (kept := page.evaluate(SNAPSHOT_KEPT)):
-        assert time.monotonic() < deadline, "no Python snapshot was kept"
-        page.wait_for_timeout(250)
-    return kept
+    return poll(page, SNAPSHOT_KEPT, what="a kept Python snapshot")
 
 
 def test_a_returning_visit_restores_python_and_checks_the_same(context: BrowserContext, site_url: str) -> None:

@@ -261,7 +261,6 @@ with warnings.catch_warnings():
 
 function finishStart(pyodide, t0) {
   timings.total = Math.round(performance.now() - t0);
-  timings.started_at = Math.round(performance.timeOrigin + t0); // epoch ms: the page can place start-up in its own timeline
   timings.bytes = bytes;
   return pyodide;
 }
