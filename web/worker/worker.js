@@ -36,10 +36,18 @@ const canStage =
   self.caches && self.isSecureContext
     ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
     : Promise.resolve(false);
-// The writes wait until start-up is over: 25 MB into Cache Storage costs CPU a phone's start-up needs.
-// Until then the copies wait in memory.
+// The writes wait until start-up is over and the worker has been idle a moment: 25 MB of staged files
+// and the 38 MB snapshot into Cache Storage cost CPU in the browser's processes, which the start-up and
+// the first check (often waiting already, pasted while Python loaded) need more. Until then the copies
+// wait in memory.
+const QUIET_MS = 1000;
 let startupOver;
 const afterStartup = new Promise((resolve) => (startupOver = resolve));
+let quietTimer = 0;
+function writeWhenQuiet() {
+  clearTimeout(quietTimer);
+  quietTimer = setTimeout(startupOver, QUIET_MS);
+}
 const staging = []; // one promise per file being staged; the page registers sw.js once all settled
 function stageForOffline(response) {
   const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
@@ -270,7 +278,7 @@ ready.then(
   () => {
     self.postMessage({ type: "ready", timings });
     // sw.js's precache must not start before the staging writes end, or it downloads the files again.
-    startupOver();
+    writeWhenQuiet();
     Promise.allSettled(staging).then(() => self.postMessage({ type: "staged" }));
   },
   (err) => {
@@ -318,4 +326,5 @@ self.onmessage = async (event) => {
   } catch (err) {
     self.postMessage({ id, ok: false, error: describe(err), fatal: isFatal(pyodide, err) });
   }
+  writeWhenQuiet(); // once resolved, later calls change nothing
 };
