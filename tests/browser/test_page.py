@@ -53,6 +53,9 @@ def test_fake_leader_chat_is_high_risk(ready_page: Page) -> None:
     assert evidence, "an impersonate_leader finding shows no evidence words"
     for words in evidence:
         assert words and words in FAKE_LEADER_CHAT, f"evidence {words!r} is not a slice of the pasted chat"
+    # The other side's details, to write down: the amount grouped by thousands, the account as typed.
+    expect(ready_page.get_by_test_id("entities")).to_contain_text("80,000 元")
+    expect(ready_page.get_by_test_id("entities")).to_contain_text("6222021001234567890")
 
 
 def test_page_shows_what_the_engine_reports_under_cpython(ready_page: Page) -> None:
