@@ -14,7 +14,6 @@ from __future__ import annotations
 from . import precompiled  # noqa: F401
 
 # isort: split
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ def load_rules(bundle: dict[str, Any] | str | RuleSet) -> RuleSet:
     """Make ``bundle`` (a compiled rules bundle, as dict or JSON text) the active rule set."""
     global _ruleset
     ruleset = bundle if isinstance(bundle, RuleSet) else RuleSet.from_bundle(bundle)
-    segment.add_lexicon(ruleset.lexicon)
+    segment.add_lexicon(ruleset.lexicon, ruleset.lexicon_counts)
     _ruleset = ruleset
     return ruleset
 
@@ -61,7 +60,7 @@ def check(text: str, ruleset: RuleSet | None = None) -> Report:
     folded = normalize.fold(text)
     analysis = detect.analyse(folded, ruleset)
     result = report.build(analysis, text, ruleset, entities.extract(folded.text))
-    return dataclasses.replace(result, notes=notes) if notes else result
+    return result._replace(notes=tuple(notes)) if notes else result
 
 
 def check_json(text: str) -> str:

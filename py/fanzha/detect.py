@@ -10,7 +10,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import conditions
 from .conditions import Hit
@@ -26,8 +26,7 @@ NEGATION_WINDOW = 6  # characters looked back within the clause; a bare 不 sits
 CLAUSE_WINDOW = 16  # how far a clause negator (不会, 不要, 没有) reaches back
 
 
-@dataclass(frozen=True, slots=True)
-class Fired:
+class Fired(NamedTuple):
     """A rule that fired, with the hits that made it true."""
 
     rule: Rule
@@ -36,8 +35,7 @@ class Fired:
     context: list[str]
 
 
-@dataclass(slots=True)
-class Analysis:
+class Analysis(NamedTuple):
     folded: Folded
     messages: list[Message]
     tokens: Tokens
@@ -114,7 +112,7 @@ def _signal_spans(
     signal: Signal, folded: str, words: list[tuple[int, int]], tokens: Tokens, scopes: _Scopes
 ) -> list[tuple[int, int]]:
     spans = list(words)
-    if signal.regex is not None:
+    if signal.regex is not None and (signal.needs is None or any(n in folded for n in signal.needs)):
         spans += [m.span() for m in signal.regex.finditer(folded) if m.end() > m.start()]
     if signal.token_regex is not None:
         spans += [m.span() for m in signal.token_regex.finditer(folded) if tokens.is_aligned(*m.span())]

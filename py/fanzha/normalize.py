@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Named character classes (as ftfy does), so each fold says what it acts on.
 ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"
@@ -36,8 +36,7 @@ SUBSTITUTES: dict[str, str] = {
 _ASCII_LETTER = re.compile(r"[a-z]")
 
 
-@dataclass(frozen=True, slots=True)
-class Folded:
+class Folded(NamedTuple):
     """The folded text and, per folded character, the original slice it came from."""
 
     text: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .conditions import Hit
@@ -19,8 +18,7 @@ class Evidence(NamedTuple):  # a long chat has hundreds: a tuple is the cheapest
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     category: str
     title: str
@@ -30,7 +28,7 @@ class Finding:
     advice: list[str]
     signals: list[str]
     score: int
-    why: dict[str, list[Evidence]] = field(default_factory=dict)
+    why: dict[str, list[Evidence]]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,8 +48,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     verdict: str
     score: int
     categories: list[str]
@@ -59,7 +56,7 @@ class Report:
     advice: list[str]
     entities: dict[str, Any]
     rules_version: str
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     @property
     def warned(self) -> bool:

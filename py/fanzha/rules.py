@@ -12,11 +12,9 @@ import hashlib
 import json
 import re
 import time
-import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import conditions
 from .normalize import fold
@@ -53,6 +51,8 @@ class RuleError(ValueError):
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, not at the top: the page loads a JSON bundle and never reads TOML
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -291,13 +291,24 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     bundle["compiled"] = {
         "conditions": {r["id"]: r["_tree"] for r in rules},
         "scanner_pattern": _scanner_pattern({w for spec in signals.values() for w in spec["words"]}),
+        "needs": {name: _needs_of(spec["patterns"]) for name, spec in signals.items() if spec["patterns"]},
     }
     return bundle
+
+
+def _as_needs(value: list[str] | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
 
 
 def _as_node(value: Any) -> Any:
     """A condition tree back from JSON: lists were tuples."""
     return tuple(_as_node(v) for v in value) if isinstance(value, list) else value
+
+
+def _needs_of(patterns: list[str]) -> list[str] | None:
+    regex = _alternation([], patterns)
+    need = regex and required_literals(regex.pattern)
+    return None if need is None else sorted(need)
 
 
 def _check_topics(topics: Any, signals: dict[str, Any]) -> None:
@@ -344,17 +355,64 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------- runtime
 
 
-@dataclass(slots=True)
-class Signal:
+# The engine's records are NamedTuples: dataclass() writes and compiles its classes' methods when a
+# module is imported, about 50 ms of the page's start-up for ten classes.
+class Signal(NamedTuple):
     name: str
     regex: re.Pattern[str] | None
     token_regex: re.Pattern[str] | None
     negatable: bool
     asker: bool
+    needs: frozenset[str] | None  # regex can only match a text holding one of these (None: unknown)
 
 
-@dataclass(slots=True)
-class Rule:
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when none can be named.
+
+    Most texts show few signals: a check skips a signal's regex outright when the text holds none of
+    its strings, instead of running it over the whole paste (a fifth of a check's time in the page).
+    """
+    from re import _parser as p  # type: ignore[attr-defined]
+
+    parsed = p.parse(pattern)
+    return None if parsed.state.flags & re.IGNORECASE else _needs(parsed)
+
+
+def _needs(items: Any) -> frozenset[str] | None:
+    """For a parsed sequence: the most selective set among those its required parts give."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    options: list[frozenset[str]] = []
+    run = ""  # consecutive literal characters: the whole run must occur
+    for op, av in items:
+        if op == c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append(frozenset([run]))
+            run = ""
+        need = None
+        if op == c.SUBPATTERN and not av[1] & re.IGNORECASE:  # (group, add flags, del flags, body)
+            need = _needs(av[-1])
+        elif op == c.ATOMIC_GROUP:
+            need = _needs(av)
+        elif op == c.BRANCH:
+            alternatives = [_needs(alt) for alt in av[1]]
+            if all(alternatives):
+                need = frozenset().union(*alternatives)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _needs(av[2])
+        elif op == c.IN and 0 < len(av) <= 8 and all(o == c.LITERAL for o, _ in av):
+            need = frozenset(chr(v) for _, v in av)
+        if need:
+            options.append(need)
+    if run:
+        options.append(frozenset([run]))
+    # Longer strings are rarer in a text; fewer of them are quicker to look for.
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+class Rule(NamedTuple):
     id: str
     title: str
     category: str
@@ -366,8 +424,8 @@ class Rule:
     condition: conditions.Node
     context: list[str]
     context_bonus: int
-    infer_category: bool = False
-    examples: dict[str, list[str]] = field(default_factory=dict)
+    infer_category: bool
+    examples: dict[str, list[str]]
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -397,17 +455,20 @@ def _scanner_pattern(words: Iterable[str]) -> str:
     return f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))" if words else "(?!)"
 
 
-@dataclass(slots=True)
 class WordScanner:
     """Finds every signal word in a text in one pass.
 
     A lookahead match at each position yields the longest word there; every other word that starts
-    at the same position is a prefix of it, so ``found`` lists, for each word, the (signal, length)
-    of every word it starts with (overlaps included).
+    at the same position is a prefix of it, so ``found(word)`` lists the (signal, length) of every
+    word it starts with (overlaps included).
     """
 
-    regex: re.Pattern[str]
-    found: dict[str, list[tuple[str, int]]]
+    __slots__ = ("_found", "regex", "signals_of")
+
+    def __init__(self, regex: re.Pattern[str], signals_of: dict[str, list[str]]) -> None:
+        self.regex = regex
+        self.signals_of = signals_of
+        self._found: dict[str, list[tuple[str, int]]] = {}  # found(), for the words texts have shown
 
     @classmethod
     def build(cls, signal_words: dict[str, list[str]], pattern: str | None = None) -> WordScanner:
@@ -416,20 +477,23 @@ class WordScanner:
         for name, words in signal_words.items():
             for w in words:
                 signals_of.setdefault(w, []).append(name)
-        words = sorted(signals_of)
         if pattern is None:
-            pattern = _scanner_pattern(words)
-        found = {
-            w: [(name, i) for i in range(1, len(w) + 1) for name in signals_of.get(w[:i], ())] for w in words
-        }
-        return cls(re.compile(pattern), found)
+            pattern = _scanner_pattern(signals_of)
+        return cls(re.compile(pattern), signals_of)
+
+    def found(self, word: str) -> list[tuple[str, int]]:
+        if word not in self._found:
+            signals_of = self.signals_of
+            self._found[word] = [(name, i) for i in range(1, len(word) + 1) for name in signals_of.get(word[:i], ())]
+        return self._found[word]
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         spans: dict[str, list[tuple[int, int]]] = {}
-        found = self.found
+        cached, found = self._found, self.found
         for m in self.regex.finditer(text):
             pos = m.start()
-            for name, n in found[m.group(1)]:
+            word = m.group(1)
+            for name, n in cached[word] if word in cached else found(word):
                 spans.setdefault(name, []).append((pos, pos + n))
         return spans
 
@@ -439,8 +503,7 @@ def _alternation(words: list[str], patterns: list[str]) -> re.Pattern[str] | Non
     return re.compile("|".join(parts)) if parts else None
 
 
-@dataclass(slots=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     version: str
     signals: list[Signal]
     rules: list[Rule]
@@ -452,7 +515,8 @@ class RuleSet:
     verdict_advice: dict[str, list[str]]
     lexicon: list[str]
     words: WordScanner
-    topics: dict[str, list[str]] = field(default_factory=dict)
+    topics: dict[str, list[str]]
+    lexicon_counts: dict[str, int]  # from the page's bundle (build.py); else empty
 
     def advice_for_verdict(self, verdict: str) -> list[str]:
         """The advice every report of this level carries, whatever fired."""
@@ -467,13 +531,15 @@ class RuleSet:
         lang = bundle["language"]
         compiled = bundle.get("compiled") or {}
         parsed = compiled.get("conditions", {})
+        needs = compiled.get("needs", {})
         signals = [
             Signal(
                 name,
-                _alternation([], spec["patterns"]),
+                regex := _alternation([], spec["patterns"]),
                 _alternation(spec["tokens"], []),
                 spec["negatable"],
                 spec["asker"],
+                _as_needs(needs[name]) if name in needs else regex and required_literals(regex.pattern),
             )
             for name, spec in bundle["signals"].items()
         ]
@@ -500,6 +566,7 @@ class RuleSet:
             verdict_advice=lang.get("verdict_advice", {}),
             topics=lang.get("topics", {}),
             lexicon=lexicon,
+            lexicon_counts=compiled.get("lexicon_counts", {}),
             words=WordScanner.build(
                 {name: spec["words"] for name, spec in bundle["signals"].items()}, compiled.get("scanner_pattern")
             ),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import marshal
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jieba
@@ -27,17 +27,33 @@ PREFIX_DICT_FORMAT = 2  # bump when the layout of build_prefix_dict changes
 PREFIX_DICT_FILE = "dict.prebuilt"  # beside jieba's modules, in the browser build only
 
 
-def add_lexicon(words: Iterable[str]) -> None:
-    """Teach jieba the domain words (刷流水, 安全账户, …). Idempotent across rule reloads."""
+def add_lexicon(words: Iterable[str], counts: Mapping[str, int] | None = None) -> None:
+    """Teach jieba the domain words (刷流水, 安全账户, …). Idempotent across rule reloads.
+
+    counts: each word's count as jieba would suggest it (``lexicon_counts``, worked out at build time).
+    Suggesting one segments the word, which in the browser loads the dictionary of its characters.
+    """
     new = sorted(set(words) - _lexicon_loaded)
     if not new:
         return
     jieba.initialize()
+    counts = counts or {}
     for word in new:
         # jieba suggests a frequency just high enough to keep the term whole; a fixed high one would
         # also split ordinary words around it (信用卡单号 -> 信用/卡单/号).
-        jieba.add_word(word)
+        jieba.add_word(word, counts.get(word))
     _lexicon_loaded.update(new)
+
+
+def lexicon_counts(words: Iterable[str]) -> dict[str, int]:
+    """The count add_lexicon gives each word when jieba has only its own dictionary (the page's case)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    counts = {}
+    for word in sorted(set(words)):  # add_lexicon's order: each added word changes the next suggestion
+        tokenizer.add_word(word)
+        counts[word] = tokenizer.FREQ[word]
+    return counts
 
 
 def _prefix_dict(lines: Iterable[bytes]) -> tuple[dict[str, int], int]:
@@ -85,12 +101,14 @@ def install_prefix_dict(data: bytes, tokenizer: Any = None) -> Callable[[str], N
     if version != PREFIX_DICT_FORMAT:
         raise ValueError(f"prebuilt dictionary format {version}, this loader reads {PREFIX_DICT_FORMAT}")
     loaded: dict[str, int] = {}
+    added: dict[str, list[tuple[str, int]]] = {}  # first character -> words added before it loaded
 
     def ensure(text: str) -> None:
         for ch in pending.keys() & set(text):
-            # No word of ch is loaded yet: add_word below loads a word's first character first.
             rests, counts = marshal.loads(pending.pop(ch))
             loaded.update(zip([ch + r for r in rests.split("\n")], map(int, counts.split(" ")), strict=True))
+            for word, count in added.pop(ch, ()):  # an added word's count wins over the dictionary's
+                loaded[word] = count
 
     get_dag = type(dt).get_DAG
     add_word = type(dt).add_word
@@ -99,16 +117,18 @@ def install_prefix_dict(data: bytes, tokenizer: Any = None) -> Callable[[str], N
         ensure(sentence)
         return get_dag(dt, sentence)
 
-    def add_word_loaded(word: str, freq: int | None = None, tag: str | None = None) -> None:
-        ensure(word[:1])
+    def add_word_counted(word: str, freq: int | None = None, tag: str | None = None) -> None:
+        # jieba's own add_word (count, total, prefixes at 0); its first character may load later.
         add_word(dt, word, freq, tag)
+        if word[:1] in pending:
+            added.setdefault(word[0], []).append((word, dt.FREQ[word]))
 
     with dt.lock:
         dt.FREQ, dt.total, dt.initialized = loaded, total, True
         # Instance attributes win over the class's methods, and jieba calls both through self.
-        dt.get_DAG, dt.add_word = get_DAG, add_word_loaded
+        dt.get_DAG, dt.add_word = get_DAG, add_word_counted
     if dt is jieba.dt:
-        jieba.add_word = add_word_loaded  # bound to the old method when jieba was imported
+        jieba.add_word = add_word_counted  # bound to the old method when jieba was imported
     return ensure
 
 

@@ -8,7 +8,7 @@ Works on folded text, so full-width colons and brackets are already ASCII.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _DATE = r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/月]\d{1,2}日?)"
@@ -34,8 +34,7 @@ PLACEHOLDERS = frozenset(
 USER_NAMES = frozenset({"我", "本人", "自己", "me", "我方"})
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One message: the speaker (None for prose) and its span in the folded text."""
 
     speaker: str | None

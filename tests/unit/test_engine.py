@@ -151,6 +151,43 @@ def test_the_bundles_compiled_part_loads_the_same_rules_as_its_text() -> None:
     slow = RuleSet.from_bundle({k: v for k, v in bundle.items() if k != "compiled"})
     assert [r.condition for r in fast.rules] == [r.condition for r in slow.rules]
     assert fast.words.regex.pattern == slow.words.regex.pattern
-    assert fast.words.found == slow.words.found
+    assert fast.words.signals_of == slow.words.signals_of
+    assert [s.needs for s in fast.signals] == [s.needs for s in slow.signals]
     text = "刘局长：我在开会，你先帮我转5万给合作方，账号6222021234567890123。"
     assert fanzha.check(text, fast).to_dict() == fanzha.check(text, slow).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        ("转账|汇款", {"转账", "汇款"}),
+        (r"(?:付|转)(?:个|了)?\d{3}", {"付", "转"}),
+        ("a?b", {"b"}),
+        ("(?:转|)账", {"账"}),
+        ("(?:保证金){1,2}|解冻", {"保证金", "解冻"}),
+        ("x{0,3}", None),
+        ("(?i)abc", None),
+        ("转账|(?=截图)", None),
+        (r"\d{6}", None),
+    ],
+)
+def test_required_literals_name_what_every_match_contains(pattern: str, needs: set[str] | None) -> None:
+    from fanzha.rules import required_literals
+
+    assert required_literals(pattern) == (None if needs is None else frozenset(needs))
+
+
+def test_a_signal_regex_is_skipped_only_when_it_cannot_match() -> None:
+    """The check skips a signal's regex when the text holds none of its required strings: that must never
+    hide a match. Every rule example, folded as a check folds it, through every signal's regex."""
+    ruleset = fanzha.active_rules()
+    texts = [fanzha.normalize.fold(t).text for r in ruleset.rules for ex in r.examples.values() for t in ex]
+    gated = [s for s in ruleset.signals if s.regex is not None and s.needs]
+    assert len(gated) > 0.8 * sum(s.regex is not None for s in ruleset.signals), "most signals can be skipped"
+    matched = 0
+    for signal in gated:
+        for text in texts:
+            if signal.regex.search(text):
+                matched += 1
+                assert any(n in text for n in signal.needs), (signal.name, text)
+    assert matched > 1000  # the examples exercise the gate, not just pass it by

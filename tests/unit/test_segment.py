@@ -8,7 +8,7 @@ import jieba
 import pytest
 
 import fanzha
-from fanzha.segment import build_prefix_dict, install_prefix_dict, tokenize
+from fanzha.segment import build_prefix_dict, install_prefix_dict, lexicon_counts, tokenize
 
 fanzha.active_rules()  # loading rules teaches jieba the lexicon
 
@@ -66,23 +66,33 @@ def test_the_dictionary_loads_only_the_first_characters_a_text_needs(prefix_dict
     assert "转账" in tokenizer.FREQ
 
 
-def test_lazy_loading_segments_exactly_like_jieba(prefix_dict: bytes) -> None:
-    """Every rule example, with and without HMM and with the lexicon added, cut the same both ways."""
+@pytest.mark.parametrize("counted", [False, True], ids=["suggested", "counts-from-build"])
+def test_lazy_loading_segments_exactly_like_jieba(prefix_dict: bytes, counted: bool) -> None:
+    """Every rule example, with and without HMM and with the lexicon added, cut the same both ways.
+
+    counted: the lazy side adds the lexicon with the counts the build works out (as the page does),
+    before the dictionary of their characters is loaded; the eager side lets jieba suggest them."""
     ruleset = fanzha.active_rules()
     texts = [t for rule in ruleset.rules for examples in rule.examples.values() for t in examples]
+    counts = lexicon_counts(ruleset.lexicon) if counted else {}
     eager = jieba.Tokenizer()
     eager.initialize()
     lazy, _ = lazy_tokenizer(prefix_dict)
     for word in ruleset.lexicon[:40]:  # some words before any text is cut, the rest after
         eager.add_word(word)
-        lazy.add_word(word)
+        lazy.add_word(word, counts.get(word))
+    if counted:
+        assert lazy.FREQ.keys() <= {w[:i] for w in ruleset.lexicon for i in range(1, len(w) + 1)}, (
+            "adding counted words loaded dictionary words"
+        )
     assert [lazy.lcut(t) for t in texts[:200]] == [eager.lcut(t) for t in texts[:200]]
     for word in ruleset.lexicon[40:]:
         eager.add_word(word)
-        lazy.add_word(word)
+        lazy.add_word(word, counts.get(word))
     for hmm in (True, False):
         assert [lazy.lcut(t, HMM=hmm) for t in texts] == [eager.lcut(t, HMM=hmm) for t in texts]
     assert lazy.total == eager.total
+    assert all(lazy.FREQ[w] == eager.FREQ[w] for w in ruleset.lexicon)
 
 
 def test_a_word_added_before_its_first_character_loaded_keeps_its_count(prefix_dict: bytes) -> None:
