@@ -296,6 +296,12 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     return bundle
 
 
+def bundle_lexicon(bundle: dict[str, Any]) -> list[str]:
+    """The words jieba must keep whole: the language's lexicon and every token signal's words."""
+    tokens = {w for spec in bundle["signals"].values() for w in spec["tokens"]}
+    return sorted(set(bundle["language"].get("lexicon", [])) | tokens)
+
+
 def _as_needs(value: list[str] | None) -> frozenset[str] | None:
     return None if value is None else frozenset(value)
 
@@ -552,7 +558,6 @@ class RuleSet(NamedTuple):
             )
             for r in bundle["rules"]
         ]
-        lexicon = sorted(set(lang.get("lexicon", [])) | {w for s in bundle["signals"].values() for w in s["tokens"]})
         markers = lang.get("warning_markers") or []
         return cls(
             version=bundle["version"],
@@ -565,7 +570,7 @@ class RuleSet(NamedTuple):
             verdict=lang.get("verdict", {"high": 70, "medium": 40, "low": 1}),
             verdict_advice=lang.get("verdict_advice", {}),
             topics=lang.get("topics", {}),
-            lexicon=lexicon,
+            lexicon=bundle_lexicon(bundle),
             lexicon_counts=compiled.get("lexicon_counts", {}),
             words=WordScanner.build(
                 {name: spec["words"] for name, spec in bundle["signals"].items()}, compiled.get("scanner_pattern")

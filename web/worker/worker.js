@@ -42,9 +42,12 @@ const canStage =
 // wait in memory.
 const QUIET_MS = 1000;
 let startupOver;
+let writing = false;
 const afterStartup = new Promise((resolve) => (startupOver = resolve));
+afterStartup.then(() => (writing = true));
 let quietTimer = 0;
 function writeWhenQuiet() {
+  if (writing) return;
   clearTimeout(quietTimer);
   quietTimer = setTimeout(startupOver, QUIET_MS);
 }
@@ -326,5 +329,5 @@ self.onmessage = async (event) => {
   } catch (err) {
     self.postMessage({ id, ok: false, error: describe(err), fatal: isFatal(pyodide, err) });
   }
-  writeWhenQuiet(); // once resolved, later calls change nothing
+  writeWhenQuiet();
 };
