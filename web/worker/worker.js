@@ -36,21 +36,21 @@ const canStage =
   self.caches && self.isSecureContext
     ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
     : Promise.resolve(false);
-// The writes wait until start-up is over and the worker has been idle a moment: 25 MB of staged files
-// and the 38 MB snapshot into Cache Storage cost CPU in the browser's processes, which the start-up and
-// the first check (often waiting already, pasted while Python loaded) need more. Until then the copies
-// wait in memory.
-const QUIET_MS = 1000;
+// The writes wait until start-up is over and the first result is on screen: 25 MB of staged files and
+// the 38 MB snapshot into Cache Storage cost CPU in the browser's processes, which the start-up and the
+// first check (often waiting already, pasted while Python loaded) need more. They start shortly after
+// the first answer, or a second after ready when no check comes; later checks do not hold them back (a
+// user who checks again and leaves would lose them). Until then the copies wait in memory.
+const WRITE_AFTER_READY_MS = 1000;
+const WRITE_AFTER_FIRST_ANSWER_MS = 250; // time for the page to render the answer
 let startupOver;
-let writing = false;
 const afterStartup = new Promise((resolve) => (startupOver = resolve));
-afterStartup.then(() => (writing = true));
-let quietTimer = 0;
-function writeWhenQuiet() {
-  if (writing) return;
-  clearTimeout(quietTimer);
-  quietTimer = setTimeout(startupOver, QUIET_MS);
+let writeTimer = 0;
+function writeAfter(ms) {
+  clearTimeout(writeTimer);
+  writeTimer = setTimeout(startupOver, ms);
 }
+let answered = false;
 const staging = []; // one promise per file being staged; the page registers sw.js once all settled
 function stageForOffline(response) {
   const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
@@ -281,7 +281,7 @@ ready.then(
   () => {
     self.postMessage({ type: "ready", timings });
     // sw.js's precache must not start before the staging writes end, or it downloads the files again.
-    writeWhenQuiet();
+    writeAfter(WRITE_AFTER_READY_MS);
     Promise.allSettled(staging).then(() => self.postMessage({ type: "staged" }));
   },
   (err) => {
@@ -329,5 +329,8 @@ self.onmessage = async (event) => {
   } catch (err) {
     self.postMessage({ id, ok: false, error: describe(err), fatal: isFatal(pyodide, err) });
   }
-  writeWhenQuiet();
+  if (!answered) {
+    answered = true;
+    writeAfter(WRITE_AFTER_FIRST_ANSWER_MS);
+  }
 };
