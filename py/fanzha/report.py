@@ -115,24 +115,42 @@ def _merged(spans: set[tuple[int, int]], original: str) -> list[Evidence]:
     return out
 
 
-def _evidence(hits: list[Hit], analysis: Analysis, original: str) -> tuple[list[Evidence], dict[str, list[Evidence]]]:
-    """All of a finding's evidence, and the evidence of each signal, mapped to the original text."""
-    by_signal: dict[str, set[tuple[int, int]]] = {}
-    for h in hits:
-        by_signal.setdefault(h.signal, set()).add((h.start, h.end))
-    # folded.original_span, inlined: a long chat maps thousands of spans. Empty spans add nothing.
-    starts, ends = analysis.folded.starts, analysis.folded.ends
-    mapped = {
-        name: {(starts[a], ends[b - 1]) for a, b in spans if b > a} for name, spans in sorted(by_signal.items())
-    }
-    everything = set().union(*mapped.values()) if mapped else set()
-    return _merged(everything, original), {name: _merged(spans, original) for name, spans in mapped.items()}
+class _EvidenceMaker:
+    """Turns spans of the folded text into merged evidence in the original, once per distinct set of spans.
+
+    The findings of one text share most of their signals (a long chat has hundreds of hits of 领导 or
+    转账), so each set is mapped and merged once per report, not once per finding.
+    """
+
+    def __init__(self, analysis: Analysis, original: str) -> None:
+        self.starts, self.ends = analysis.folded.starts, analysis.folded.ends
+        self.original = original
+        self._made: dict[frozenset[tuple[int, int]], list[Evidence]] = {}
+
+    def of_signal(self, spans: frozenset[tuple[int, int]]) -> list[Evidence]:
+        if spans not in self._made:
+            # folded.original_span, inlined: a long chat maps thousands of spans. Empty spans add nothing.
+            starts, ends = self.starts, self.ends
+            self._made[spans] = _merged({(starts[a], ends[b - 1]) for a, b in spans if b > a}, self.original)
+        return self._made[spans]
+
+    def of_finding(self, hits: list[Hit]) -> tuple[list[Evidence], dict[str, list[Evidence]]]:
+        """All of a finding's evidence, and the evidence of each signal."""
+        by_signal: dict[str, set[tuple[int, int]]] = {}
+        for h in hits:
+            by_signal.setdefault(h.signal, set()).add((h.start, h.end))
+        why = {name: self.of_signal(frozenset(spans)) for name, spans in sorted(by_signal.items())}
+        # Merging the signals' merged evidence covers what merging all their spans would.
+        everything = frozenset(e[:2] for evidence in why.values() for e in evidence)
+        if everything not in self._made:
+            self._made[everything] = _merged(set(everything), self.original)
+        return self._made[everything], why
 
 
 def _finding(
-    f: Fired, analysis: Analysis, original: str, ruleset: RuleSet, topics: dict[str, tuple[int, int]]
+    f: Fired, evidence_of: _EvidenceMaker, ruleset: RuleSet, topics: dict[str, tuple[int, int]]
 ) -> Finding:
-    evidence, why = _evidence(f.hits, analysis, original)
+    evidence, why = evidence_of.of_finding(f.hits)
     category = infer_category(topics, f.rule.category) if f.rule.infer_category else f.rule.category
     return Finding(
         rule=f.rule.id,
@@ -188,7 +206,8 @@ def verdict_for(score: int, ruleset: RuleSet) -> str:
 def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, Any]) -> Report:
     fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
     topics = topic_strength(analysis, ruleset)
-    findings = [_finding(f, analysis, original, ruleset, topics) for f in fired]
+    evidence_of = _EvidenceMaker(analysis, original)
+    findings = [_finding(f, evidence_of, ruleset, topics) for f in fired]
     score = min(100, sum(f.score for f in findings))
     verdict = verdict_for(score, ruleset)
     categories = rank_categories(findings, topics)
