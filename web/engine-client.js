@@ -73,6 +73,7 @@ function spawnWorker() {
 }
 
 let prestarted = null; // {worker, events}: started by prestart(), waiting for the first createEngine
+let engineCreated = false; // once an engine runs, prestart() has nothing to do (it would start a second Python)
 
 /**
  * Starts the worker now, before the page's other modules have loaded (engine-start.js, first thing in
@@ -80,7 +81,7 @@ let prestarted = null; // {worker, events}: started by prestart(), waiting for t
  * start-up is the longest wait of a first visit, so it should not wait for the page's own scripts.
  */
 export function prestart() {
-  if (prestarted || typeof WebAssembly !== "object") return;
+  if (prestarted || engineCreated || typeof WebAssembly !== "object") return;
   try {
     const worker = spawnWorker();
     const events = [];
@@ -102,6 +103,7 @@ function takePrestarted() {
 }
 
 export function createEngine(onState, options = {}) {
+  engineCreated = true;
   const checkBudgetMs = options.checkBudgetMs ?? CHECK_BUDGET_MS;
   const stallMs = options.stallMs ?? STALL_MS;
   let worker = null;
