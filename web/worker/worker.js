@@ -4,7 +4,10 @@
 //                                      {type: "progress", stage, done, total, bytes?}
 //                                      {type: "ready", timings} | {type: "failed", error, reason}
 //                                      {type: "staged"} (after ready: files kept for sw.js's precache)
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+// Pyodide's module is imported, not statically: a static import would hold this whole module (and the
+// downloads start() begins at once) until pyodide.mjs had arrived, one more round trip in a row.
+const pyodideModule = import("../pyodide/pyodide.mjs");
+pyodideModule.catch(() => {}); // awaited in bootPython / restorePython, which report a failure
 
 // build.py replaces the string below with the build info object: {lock, packages, rules, rules_sha256, ...}.
 const BUILD = "__FANZHA_BUILD_INFO__";
@@ -189,11 +192,13 @@ async function restorePython(snapshot) {
     module._emscripten_resize_heap(snapshot.length);
     return module;
   };
+  const { loadPyodide } = await pyodideModule;
   return loadPyodide({ ...PYODIDE_OPTIONS, _loadSnapshot: snapshot, createPyodideModule: create });
 }
 
 async function bootPython() {
   try {
+    const { loadPyodide } = await pyodideModule;
     return await loadPyodide({ ...PYODIDE_OPTIONS, _makeSnapshot: snapshotsOn });
   } catch (err) {
     throw new StartError("download", `loading Pyodide failed: ${describe(err)}`);
