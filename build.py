@@ -19,6 +19,7 @@ imported and precompiled. For measuring them one by one, FANZHA_BUILD_LEVERS=pyc
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import gzip
 import hashlib
@@ -60,6 +61,8 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 JIEBA_KEEP = ("jieba/__init__.py", "jieba/_compat.py", "jieba/dict.txt", "jieba/finalseg/")
 # finalseg/*.p are pickles read only on Jython; CPython and Pyodide import the prob_*.py modules.
 JIEBA_DROP_SUFFIXES = (".p",)
+# finalseg's emission table: the archive ships it as fanzha.segment.build_emission's file instead.
+JIEBA_EMISSION = "jieba/finalseg/prob_emit.py"
 # Where the worker writes the engine archive and puts it on sys.path (and the file names in its .pyc).
 ENGINE_MOUNT = "/lib/fanzha-engine.zip"
 LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc").split(",")))
@@ -211,9 +214,18 @@ def jieba_sources(sdist: Path) -> dict[str, bytes]:
     return files
 
 
+def emission_table(prob_emit_py: bytes) -> dict[str, dict[str, float]]:
+    """jieba's finalseg/prob_emit.py is one literal, ``P = {...}``: read it without running it."""
+    module = ast.parse(prob_emit_py)
+    for node in module.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["P"]:
+            return ast.literal_eval(node.value)
+    raise BuildError(f"{JIEBA_EMISSION} has no `P = {{...}}`")
+
+
 def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes], pyc: dict[str, bytes],
                    prefix_dict: bytes, regexes: bytes | None) -> tuple[str, bytes]:
-    """jieba (slim), its prebuilt prefix dictionary, the engine and its precompiled regexes, as one zip.
+    """jieba (slim), its prebuilt dictionaries, the engine and its precompiled regexes, as one zip.
 
     The worker downloads it while Python boots and puts it on sys.path: nothing to unpack or install.
     zipimport looks for bytecode beside the source (mod.pyc), not in __pycache__/. jieba ships bytecode
@@ -225,8 +237,11 @@ def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes]
 
     # jieba's prefix dictionary (fanzha.segment.build_prefix_dict) in place of dict.txt: jieba never
     # parses dict.txt (5 MB) in the browser, and loads words as texts need them.
-    files = {path: data for path, data in jieba_files.items() if path != "jieba/dict.txt"}
+    files = {path: data for path, data in jieba_files.items() if path not in ("jieba/dict.txt", JIEBA_EMISSION)}
     files[f"jieba/{segment.PREFIX_DICT_FILE}"] = prefix_dict
+    # Its HMM's emission table, loaded by character too (segment.install_lazy_emission), in place of
+    # prob_emit: 0.2 MB gzip instead of 0.4, and about 30 ms less to import.
+    files[f"fanzha/{segment.EMISSION_FILE}"] = segment.build_emission(emission_table(jieba_files[JIEBA_EMISSION]))
     for path, code in pyc.items():
         if path.startswith("jieba/"):
             del files[path]
@@ -252,6 +267,16 @@ def package_files(src: Path, arc_prefix: str) -> dict[str, bytes]:
 
 
 # --- rules bundle ---
+
+
+def expected_cuts() -> dict[str, list[str]]:
+    """CUT_TEXTS as CPython's jieba cuts them with the rules' lexicon, for the verify run to compare."""
+    import jieba
+
+    import fanzha  # py/ is on sys.path: compile_rules_bundle ran first
+
+    fanzha.active_rules()  # teaches jieba the lexicon, as load_rules does in the page
+    return {text: jieba.lcut(text) for text in CUT_TEXTS}
 
 
 def compile_rules_bundle() -> bytes:
@@ -349,10 +374,13 @@ with warnings.catch_warnings():
     import fanzha
 import jieba
 assert fanzha.segment.PREBUILT, "the prebuilt prefix dictionary was not found beside jieba"
+assert fanzha.segment.LAZY_EMISSION, "the HMM's emission table was not found beside the engine"
 fanzha.load_rules(open(job["rules"], encoding="utf-8").read())
 start_ms = (time.perf_counter() - t0) * 1000
 words = jieba.lcut("请把钱转到安全账户")
 assert "安全账户" in words, words
+for text, expected in job["cuts"].items():  # as CPython's jieba cuts them, HMM and all
+    assert jieba.lcut(text) == expected, (text, jieba.lcut(text), expected)
 verdicts = [json.loads(fanzha.check_json(t))["verdict"] for t in job["texts"]]
 assert verdicts[0] in {"high", "medium"}, verdicts
 assert all(v in {"high", "medium", "low", "none"} for v in verdicts), verdicts
@@ -392,6 +420,12 @@ print("  smoke under Pyodide: jieba.lcut ->", words, "| verdicts ->", verdicts,
 """
 
 # Texts the verify step checks: a scam first (it must warn), then ones that walk other code paths.
+# Cut under Pyodide as CPython's jieba cuts them: names and rare words go through the HMM (finalseg).
+CUT_TEXTS = (
+    "王晓红说她表哥邓佳睿在鄂尔多斯开了家汽修厂，让我先垫付八万块",
+    "刘局长：小王，这是我新微信，你先帮我转给合作方，越快越好。",
+    "对方自称京东客服，说我的百万保障要关闭，否则每月扣费。",
+)
 VERIFY_TEXTS = (
     "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。",
     "你好",
@@ -401,7 +435,10 @@ VERIFY_TEXTS = (
 )
 # Imported lazily on paths the verify run may not walk; kept in the trimmed stdlib all the same.
 # tomllib: fanzha.rules reads rule files (TOML) only when compiling them, never at the page's start-up.
-STDLIB_ALSO_IMPORT = ("linecache", "tokenize", "encodings.idna", "encodings.latin_1", "encodings.ascii", "tomllib")
+# hashlib: the worker checks its downloads with it where crypto.subtle is missing (plain http).
+STDLIB_ALSO_IMPORT = (
+    "linecache", "tokenize", "encodings.idna", "encodings.latin_1", "encodings.ascii", "tomllib", "hashlib",
+)
 
 
 def pyodide_package_dir(tgz: Path) -> Path:
@@ -596,7 +633,8 @@ def build(dest: Path = DIST) -> None:
     jieba_files = jieba_sources(fetch_jieba_sdist())
     fanzha_files = package_files(PKG_SRC, project_meta()["name"])
     print(f"compiling under Pyodide {PYODIDE_VERSION} (levers: {','.join(sorted(LEVERS)) or 'none'})", flush=True)
-    sources = python_sources(jieba_files) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
+    shipped_jieba = {path: data for path, data in jieba_files.items() if path != JIEBA_EMISSION}
+    sources = python_sources(shipped_jieba) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
     pyc = compile_under_pyodide(node_pyodide, sources)
     from fanzha.segment import build_prefix_dict  # py/ is on sys.path: compile_rules_bundle ran first
 
@@ -616,6 +654,7 @@ def build(dest: Path = DIST) -> None:
         "engine_path": ENGINE_MOUNT,
         "rules": f"/work/{rules_name}",
         "texts": list(VERIFY_TEXTS),
+        "cuts": expected_cuts(),
         "also_import": list(STDLIB_ALSO_IMPORT),
         "record_regexes": True,
     }

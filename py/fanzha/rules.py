@@ -8,7 +8,6 @@ Every error names the file, the rule or signal id, and the field.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -284,6 +283,8 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
         "signals": signals,
         "rules": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rules],
     }
+    import hashlib  # here, not at import: the page loads bundles, it never makes one
+
     digest = hashlib.sha256(json.dumps(bundle, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     bundle["version"] = digest[:12]
     # What loading derives from the bundle, derived once here: a phone then skips parsing (a fifth of its

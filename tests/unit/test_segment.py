@@ -8,7 +8,14 @@ import jieba
 import pytest
 
 import fanzha
-from fanzha.segment import build_prefix_dict, install_prefix_dict, lexicon_counts, tokenize
+from fanzha.segment import (
+    build_emission,
+    build_prefix_dict,
+    install_prefix_dict,
+    lazy_emission,
+    lexicon_counts,
+    tokenize,
+)
 
 fanzha.active_rules()  # loading rules teaches jieba the lexicon
 
@@ -101,3 +108,28 @@ def test_a_word_added_before_its_first_character_loaded_keeps_its_count(prefix_d
     lazy.lcut("先转账，再转给他")
     assert lazy.FREQ["转账"] == 99
     assert lazy.FREQ["转给"] > 0, "the dictionary's own words of 转 are there too"
+
+
+# --- the browser's HMM emission table, loaded by character (segment.build_emission / lazy_emission) ---
+
+
+def test_the_lazy_hmm_table_finds_unknown_words_exactly_like_jiebas_own() -> None:
+    """finalseg's Viterbi over every Han block of every rule example (and names jieba does not know),
+    with the table loaded character by character, against jieba's full table."""
+    from jieba import finalseg
+
+    table, ensure = lazy_emission(build_emission(finalseg.emit_P))
+    assert not any(table.values()), "nothing is loaded before a text asks"
+    ruleset = fanzha.active_rules()
+    texts = [t for rule in ruleset.rules for examples in rule.examples.values() for t in examples]
+    texts.append("王晓红说她表哥邓佳睿在鄂尔多斯开了家汽修厂")
+    blocks = [b for t in texts for b in finalseg.re_han.split(t) if b and finalseg.re_han.match(b)]
+    assert len(blocks) > 500
+    full = (finalseg.start_P, finalseg.trans_P)
+    for block in blocks:
+        ensure(block)
+        assert finalseg.viterbi(block, "BMES", *full, table) == finalseg.viterbi(block, "BMES", *full, finalseg.emit_P)
+    loaded = set().union(*table.values())
+    assert loaded <= set("".join(blocks)), "only the characters the texts hold"
+    assert all(table[s][c] == finalseg.emit_P[s][c] for s in table for c in table[s])
+    assert all(c not in table[s] for s in table for c in loaded if c not in finalseg.emit_P[s])
