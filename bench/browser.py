@@ -11,6 +11,8 @@ Measures, median of --runs:
 - one check of a 2,000-character transcript in the page's worker, beside jieba.lcut of the same text;
 - the bytes of a first visit as gzip would send them (every 200 answer of the server, by path, at the
   gzip size asset-manifest.json records), and peak memory of Chromium's processes (RSS, /proc).
+Each timed run starts once the browser has been idle for half a second (settle), so work left over from
+the run before does not land on the next one.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ const py = await loadPyodide({
 py.runPython("1 + 1");
 self.postMessage({ in_worker_ms: performance.now() - t0 });
 """
+# The times are recorded in the page (below, and bare.js's onmessage); Playwright only polls for them.
+# Its default polling runs every animation frame, a frame's work on the page's main thread all through
+# start-up (about 240 ms of a cold visit's CPU here, taken from the worker on two cores): poll slowly.
+POLL_MS = 100
 # Records when the page first shows a verdict, from navigation start, without polling lag.
 FIRST_RESULT_HOOK = """
 new MutationObserver((_, obs) => {
@@ -117,6 +123,44 @@ def chromium_rss_mb(marker: str) -> float:
     return sum(procs[p][2] for p in tree) / 2**20
 
 
+def chromium_cpu_ticks(marker: str) -> int:
+    """CPU time (clock ticks, user + system) used so far by the browser launched with `marker` and its children."""
+    procs = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        procs[int(pid)] = (int(stat[1]), cmd, int(stat[11]) + int(stat[12]))
+    tree = {pid for pid, (_, cmd, _) in procs.items() if marker.encode() in cmd}
+    grew = True
+    while grew:
+        grew = False
+        for pid, (ppid, _, _) in procs.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(procs[p][2] for p in tree)
+
+
+def settle(marker: str, quiet_s: float = 0.5, most_s: float = 8.0) -> None:
+    """Wait until the browser is idle (a closed page's process winding down, a cache being written) so
+    each timed run starts on a quiet machine: with 2 cores, leftover work from the previous run would
+    land on whichever measure comes next."""
+    ticks_per_s = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + most_s
+    last, quiet_since = chromium_cpu_ticks(marker), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = chromium_cpu_ticks(marker)
+        if now - last > 0.1 * ticks_per_s * 0.1:  # more than a tenth of a core over the last 0.1 s
+            quiet_since = time.monotonic()
+        last = now
+        if time.monotonic() - quiet_since >= quiet_s:
+            return
+
+
 class MemoryPeak:
     def __init__(self, marker: str) -> None:
         self.marker, self.peak, self.stop = marker, 0.0, threading.Event()
@@ -154,7 +198,7 @@ def first_result(context, url: str, stay: bool = False) -> float:
     page.goto(url)
     page.get_by_test_id("input").fill(CHAT)  # pasted at once, before the engine is ready
     page.get_by_test_id("check").click()
-    page.wait_for_function("() => window.__firstResult", timeout=120_000)
+    page.wait_for_function("() => window.__firstResult", timeout=120_000, polling=POLL_MS)
     ms = page.evaluate("window.__firstResult")
     if stay:
         # Polled with evaluate, which awaits the async check (wait_for_function would take its Promise as true).
@@ -171,7 +215,7 @@ def bare_boot(browser, url: str, stock: bool = False) -> float:
     context = browser.new_context()
     page = context.new_page()
     page.goto(url + "__bench/bare.html" + ("?stock" if stock else ""))
-    page.wait_for_function("() => window.__booted", timeout=120_000)
+    page.wait_for_function("() => window.__booted", timeout=120_000, polling=POLL_MS)
     ms = page.evaluate("window.__booted")
     context.close()
     return ms
@@ -211,13 +255,17 @@ def main() -> int:
         bare, stock, cold, warm, first_bytes = [], [], [], [], None
         memory = MemoryPeak(marker)
         for i in range(args.runs):
+            settle(marker)
             bare.append(bare_boot(browser, server.url))
+            settle(marker)
             stock.append(bare_boot(browser, server.url, stock=True))
             context = browser.new_context()  # a fresh profile: empty HTTP cache, no service worker
             server.log.clear()
+            settle(marker)
             cold.append(first_result(context, server.url, stay=True))
             if i == 0:
                 first_bytes = first_visit_gzip(build, server.log)
+            settle(marker)
             warm.append(first_result(context, server.url))
             if i == 0:
                 page = context.new_page()
