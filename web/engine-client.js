@@ -72,38 +72,14 @@ function spawnWorker() {
   return worker;
 }
 
-let prestarted = null; // {worker, events}: started by prestart(), waiting for the first createEngine
-let engineCreated = false; // once an engine runs, prestart() has nothing to do (it would start a second Python)
-
-/**
- * Starts the worker now, before the page's other modules have loaded (engine-start.js, first thing in
- * index.html); the first createEngine takes it over with every message it sent meanwhile. Python's
- * start-up is the longest wait of a first visit, so it should not wait for the page's own scripts.
- */
-export function prestart() {
-  if (prestarted || engineCreated || typeof WebAssembly !== "object") return;
-  try {
-    const worker = spawnWorker();
-    const events = [];
-    worker.onmessage = (event) => events.push(event);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      events.push(event);
-    };
-    prestarted = { worker, events };
-  } catch {
-    // createEngine tries again and reports why it cannot
-  }
-}
-
+// The worker engine-start.js started while the page was parsed ({worker, events}), taken over once.
 function takePrestarted() {
-  const early = prestarted;
-  prestarted = null;
+  const early = window.fanzhaPrestarted || null;
+  window.fanzhaPrestarted = null;
   return early;
 }
 
 export function createEngine(onState, options = {}) {
-  engineCreated = true;
   const checkBudgetMs = options.checkBudgetMs ?? CHECK_BUDGET_MS;
   const stallMs = options.stallMs ?? STALL_MS;
   let worker = null;

@@ -148,3 +148,4 @@ def test_the_engine_started_before_the_app_loaded_is_taken_over(context: Browser
     page.get_by_test_id("input").fill(SCAM)
     page.get_by_test_id("check").click()
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)
+    assert len(page.workers) == 1, "one Python per page: the app took over the worker engine-start.js started"
