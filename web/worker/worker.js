@@ -55,37 +55,48 @@ function writeAfter(ms) {
 }
 let answered = false;
 const staging = []; // one promise per file being staged; the page registers sw.js once all settled
-function stageForOffline(response) {
-  const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
-  if (!fromSite || !self.caches || !self.isSecureContext) return;
-  const copy = response.clone();
+function stageForOffline(response, chunks) {
   const put = canStage
-    .then((yes) => {
-      if (!yes) return copy.body.cancel(); // a returning visit: drop the copy now, not after start-up
-      return afterStartup.then(() => caches.open(STAGING)).then((cache) => cache.put(response.url, copy));
+    .then(async (yes) => {
+      if (!yes) return;
+      const body = await chunks;
+      await afterStartup; // a Blob of them is a copy into the browser's blob store: not during start-up
+      const { status, statusText, headers } = response;
+      const copy = new Response(new Blob(body), { status, statusText, headers });
+      await (await caches.open(STAGING)).put(response.url, copy);
     })
     .catch(() => {}); // no offline copy is fine; the page works online
   staging.push(put);
 }
 
-// Every download of the start-up goes through fetch (Pyodide's included); count its bytes as they come.
+// Every download of the start-up goes through fetch (Pyodide's included). The response itself goes back
+// untouched (a rebuilt Response would lose its URL, and with it Chromium's cache of compiled WebAssembly);
+// one clone is read alongside: its bytes are counted as they come (the page's watchdog) and, for our own
+// files on a first visit, kept for the offline staging. (One clone for both: each clone of a response
+// is one more copy of the 20 MB of a first visit, made while Python boots.)
 const plainFetch = self.fetch.bind(self);
-// The response itself goes back untouched (a rebuilt Response would lose its URL, and with it
-// Chromium's cache of compiled WebAssembly); a clone is read alongside to count.
-async function countBytes(response) {
-  const reader = response.body.getReader();
+let keepChunks = Boolean(self.caches) && self.isSecureContext; // until canStage says there is no need
+canStage.then((yes) => (keepChunks = keepChunks && yes));
+async function readAlong(copy, keep) {
+  const reader = copy.body.getReader();
+  const chunks = [];
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return;
+    if (done) return chunks;
     bytes += value.byteLength;
     progress();
+    if (keep && keepChunks) chunks.push(value);
+    else chunks.length = 0; // a returning visit: drop what was kept before canStage answered
   }
 }
 self.fetch = async (...args) => {
   const response = await plainFetch(...args);
   if (!response.body) return response;
-  stageForOffline(response);
-  countBytes(response.clone()).catch(() => {});
+  const fromSite = response.url.startsWith(SITE.href) && response.type === "basic" && response.ok;
+  const keep = fromSite && keepChunks;
+  const chunks = readAlong(response.clone(), keep);
+  chunks.catch(() => {});
+  if (keep) stageForOffline(response, chunks);
   return response;
 };
 
