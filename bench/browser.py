@@ -110,47 +110,36 @@ class Server:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{BASE}"
 
 
-def chromium_rss_mb(marker: str) -> float:
-    """Total RSS of the browser launched with `marker` in its command line and all its children."""
+def browser_processes(marker: str) -> list[tuple[int, int]]:
+    """(RSS in bytes, CPU clock ticks used so far) of each process of the browser launched with `marker` in
+    its command line, and of all its children, from /proc."""
     procs = {}
+    page_size = os.sysconf("SC_PAGE_SIZE")
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-            rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page_size
         except OSError:
             continue
-        procs[int(pid)] = (int(stat[1]), cmd, rss)
-    roots = {pid for pid, (_, cmd, _) in procs.items() if marker.encode() in cmd}
-    tree, grew = set(roots), True
-    while grew:
-        grew = False
-        for pid, (ppid, _, _) in procs.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
-    return sum(procs[p][2] for p in tree) / 2**20
-
-
-def chromium_cpu_ticks(marker: str) -> int:
-    """CPU time (clock ticks, user + system) used so far by the browser launched with `marker` and its children."""
-    procs = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        procs[int(pid)] = (int(stat[1]), cmd, int(stat[11]) + int(stat[12]))
-    tree = {pid for pid, (_, cmd, _) in procs.items() if marker.encode() in cmd}
+        procs[int(pid)] = (int(stat[1]), cmd, rss, int(stat[11]) + int(stat[12]))  # ppid, ..., utime + stime
+    tree = {pid for pid, (_, cmd, _, _) in procs.items() if marker.encode() in cmd}
     grew = True
     while grew:
         grew = False
-        for pid, (ppid, _, _) in procs.items():
+        for pid, (ppid, _, _, _) in procs.items():
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
-    return sum(procs[p][2] for p in tree)
+    return [procs[p][2:] for p in tree]
+
+
+def chromium_rss_mb(marker: str) -> float:
+    return sum(rss for rss, _ in browser_processes(marker)) / 2**20
+
+
+def chromium_cpu_ticks(marker: str) -> int:
+    return sum(ticks for _, ticks in browser_processes(marker))
 
 
 def settle(marker: str, quiet_s: float = 0.5, most_s: float = 8.0) -> None:
