@@ -223,25 +223,33 @@ def emission_table(prob_emit_py: bytes) -> dict[str, dict[str, float]]:
     raise BuildError(f"{JIEBA_EMISSION} has no `P = {{...}}`")
 
 
+def jieba_data_files(jieba_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Takes jieba's dictionary and HMM emission table out of ``jieba_files`` and returns the engine's
+    prebuilt forms of them, by their paths in the archive. Both load by character in the browser:
+    - the prefix dictionary (fanzha.segment.build_prefix_dict) in place of dict.txt: jieba never parses
+      dict.txt (5 MB) in the browser;
+    - the emission table (segment.install_lazy_emission) in place of prob_emit: 0.2 MB gzip instead of
+      0.4, and about 30 ms less to import.
+    """
+    from fanzha import segment  # py/ is on sys.path: compile_rules_bundle ran first
+
+    prefix = segment.build_prefix_dict(jieba_files.pop("jieba/dict.txt"))
+    emission = segment.build_emission(emission_table(jieba_files.pop(JIEBA_EMISSION)))
+    return {f"jieba/{segment.PREFIX_DICT_FILE}": prefix, f"fanzha/{segment.EMISSION_FILE}": emission}
+
+
 def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes], pyc: dict[str, bytes],
-                   prefix_dict: bytes, regexes: bytes | None) -> tuple[str, bytes]:
+                   data_files: dict[str, bytes], regexes: bytes | None) -> tuple[str, bytes]:
     """jieba (slim), its prebuilt dictionaries, the engine and its precompiled regexes, as one zip.
 
     The worker downloads it while Python boots and puts it on sys.path: nothing to unpack or install.
     zipimport looks for bytecode beside the source (mod.pyc), not in __pycache__/. jieba ships bytecode
-    only (its sources would add 1.3 MB for prob_emit.py alone); the engine keeps its sources too, for
-    readable tracebacks. The name carries the content hash, so no cache ever serves a stale one.
+    only; the engine keeps its sources too, for readable tracebacks. The name carries the content hash,
+    so no cache ever serves a stale one.
     """
-    # py/ is on sys.path: compile_rules_bundle ran first. The engine names (and reads) these two files.
-    from fanzha import precompiled, segment
+    from fanzha import precompiled  # the engine names (and reads) its regex table
 
-    # jieba's prefix dictionary (fanzha.segment.build_prefix_dict) in place of dict.txt: jieba never
-    # parses dict.txt (5 MB) in the browser, and loads words as texts need them.
-    files = {path: data for path, data in jieba_files.items() if path not in ("jieba/dict.txt", JIEBA_EMISSION)}
-    files[f"jieba/{segment.PREFIX_DICT_FILE}"] = prefix_dict
-    # Its HMM's emission table, loaded by character too (segment.install_lazy_emission), in place of
-    # prob_emit: 0.2 MB gzip instead of 0.4, and about 30 ms less to import.
-    files[f"fanzha/{segment.EMISSION_FILE}"] = segment.build_emission(emission_table(jieba_files[JIEBA_EMISSION]))
+    files = {**jieba_files, **data_files}
     for path, code in pyc.items():
         if path.startswith("jieba/"):
             del files[path]
@@ -631,15 +639,12 @@ def build(dest: Path = DIST) -> None:
     node_pyodide = pyodide_package_dir(tgz)
 
     jieba_files = jieba_sources(fetch_jieba_sdist())
+    data_files = jieba_data_files(jieba_files)  # what is left in jieba_files ships as it is
     fanzha_files = package_files(PKG_SRC, project_meta()["name"])
     print(f"compiling under Pyodide {PYODIDE_VERSION} (levers: {','.join(sorted(LEVERS)) or 'none'})", flush=True)
-    shipped_jieba = {path: data for path, data in jieba_files.items() if path != JIEBA_EMISSION}
-    sources = python_sources(shipped_jieba) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
+    sources = python_sources(jieba_files) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
     pyc = compile_under_pyodide(node_pyodide, sources)
-    from fanzha.segment import build_prefix_dict  # py/ is on sys.path: compile_rules_bundle ran first
-
-    prefix = build_prefix_dict(jieba_files["jieba/dict.txt"])
-    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, prefix, regexes=None)
+    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, data_files, regexes=None)
 
     out = dest.parent / f".{dest.name}.new"  # build beside, then swap, so a server never sees half a dist/
     shutil.rmtree(out, ignore_errors=True)
@@ -662,7 +667,7 @@ def build(dest: Path = DIST) -> None:
     used, startup = first["stdlib_files"], first["startup_files"]
     # The start-up's regexes, as re's compiler made them under Pyodide, go into the archive (precompiled.py).
     (out / engine_name).unlink()
-    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, prefix, regexes=first["regexes"])
+    engine_name, engine = engine_archive(jieba_files, fanzha_files, pyc, data_files, regexes=first["regexes"])
     (out / engine_name).write_bytes(engine)
     verify_job.update(engine=f"/work/{engine_name}", record_regexes=False, expect_precompiled=True)
     stdlib = None
