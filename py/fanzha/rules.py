@@ -394,16 +394,22 @@ class Signal(NamedTuple):
     needs: frozenset[str] | None  # regex can only match a text holding one of these (None: unknown)
 
 
+def _parsed(pattern: str) -> list[Any] | None:
+    """``pattern`` as re's own parser reads it; None when it ignores case (no literal can then be named)."""
+    from re import _parser as p  # type: ignore[attr-defined]
+
+    parsed = p.parse(pattern)
+    return None if parsed.state.flags & re.IGNORECASE else list(parsed)
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Strings one of which every match of ``pattern`` contains, or None when none can be named.
 
     Most texts show few signals: a check skips a signal's regex outright when the text holds none of
     its strings, instead of running it over the whole paste (a fifth of a check's time in the page).
     """
-    from re import _parser as p  # type: ignore[attr-defined]
-
-    parsed = p.parse(pattern)
-    return None if parsed.state.flags & re.IGNORECASE else _needs(parsed)
+    items = _parsed(pattern)
+    return None if items is None else _needs(items)
 
 
 def _needs(items: Any) -> frozenset[str] | None:
@@ -446,15 +452,13 @@ _CATEGORY_CLASSES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY
 def first_chars(pattern: str) -> str | None:
     """A character class (the inside of "[…]") holding the first character of every match of ``pattern``,
     or None when none can be given: a match may be empty or start with any character, or case is ignored."""
-    from re import _parser as p  # type: ignore[attr-defined]
+    items = _parsed(pattern)
+    return None if items is None else _first_class(items)
 
-    parsed = p.parse(pattern)
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    found = _firsts(list(parsed))
-    if found is None or found[1]:
-        return None
-    return "".join(sorted(found[0]))
+
+def _first_class(items: list[Any]) -> str | None:
+    found = _firsts(items)
+    return None if found is None or found[1] else "".join(sorted(found[0]))
 
 
 def scan_guard(pattern: str) -> str | None:
@@ -468,9 +472,8 @@ def scan_guard(pattern: str) -> str | None:
     lookahead of its first characters, such a position costs one test. (Where the engine skips by
     itself, a guard would only slow it down.)
     """
-    from re import _parser as p  # type: ignore[attr-defined]
-
-    return None if _engine_skips(list(p.parse(pattern))) else first_chars(pattern)
+    items = _parsed(pattern)
+    return None if items is None or _engine_skips(items) else _first_class(items)
 
 
 def _engine_skips(items: Any) -> bool:
@@ -694,11 +697,11 @@ class RuleSet(NamedTuple):
         signals = [
             Signal(
                 name,
-                regex := _alternation([], spec["patterns"], firsts["signals"].get(name)),
+                _alternation([], spec["patterns"], firsts["signals"].get(name)),
                 _alternation(spec["tokens"], []),
                 spec["negatable"],
                 spec["asker"],
-                _as_needs(needs[name]) if name in needs else regex and required_literals(regex.pattern),
+                _as_needs(needs[name] if name in needs else _needs_of(spec["patterns"])),
             )
             for name, spec in bundle["signals"].items()
         ]
