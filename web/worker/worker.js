@@ -35,12 +35,12 @@ function progress(force = false) {
 // Only GETs of files under this site are staged; nothing the user types is ever a request.
 // Once the service worker has its own cache (a returning visit), there is nothing to stage.
 const STAGING = "fanzha-staging";
-const canStage =
-  self.caches && self.isSecureContext
-    ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
-    : Promise.resolve(false);
+const cacheStorage = Boolean(self.caches) && self.isSecureContext; // offline staging and the snapshot need it
+const canStage = cacheStorage
+  ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
+  : Promise.resolve(false);
 // The writes wait until start-up is over and the first result is on screen: 25 MB of staged files and
-// the 38 MB snapshot into Cache Storage cost CPU in the browser's processes, which the start-up and the
+// the 31 MB snapshot into Cache Storage cost CPU in the browser's processes, which the start-up and the
 // first check (often waiting already, pasted while Python loaded) need more. They start shortly after
 // the first answer, or a second after ready when no check comes; later checks do not hold them back (a
 // user who checks again and leaves would lose them). Until then the copies wait in memory.
@@ -75,7 +75,7 @@ function stageForOffline(response, chunks) {
 // files on a first visit, kept for the offline staging. (One clone for both: each clone of a response
 // is one more copy of the 20 MB of a first visit, made while Python boots.)
 const plainFetch = self.fetch.bind(self);
-let keepChunks = Boolean(self.caches) && self.isSecureContext; // until canStage says there is no need
+let keepChunks = cacheStorage; // until canStage says there is no need
 canStage.then((yes) => (keepChunks = keepChunks && yes));
 async function readAlong(copy, keep) {
   const reader = copy.body.getReader();
@@ -165,10 +165,9 @@ function verifyInPython(pyodide, file) {
 const SNAPSHOT_CACHE = "fz-python-snapshot"; // not "fanzha-…": sw.js deletes those when it activates
 const SNAPSHOT_NAME = [BUILD.pyodide, String(BUILD.engine_sha256).slice(0, 12), String(BUILD.rules_sha256).slice(0, 12)];
 const SNAPSHOT_URL = new URL(`python-snapshot.${SNAPSHOT_NAME.join(".")}.bin`, SITE).href;
-const snapshotsOn = Boolean(self.caches && self.isSecureContext);
 
 async function readSnapshot() {
-  if (!snapshotsOn) return null;
+  if (!cacheStorage) return null;
   try {
     const response = await caches.match(SNAPSHOT_URL, { cacheName: SNAPSHOT_CACHE });
     return response ? new Uint8Array(await response.arrayBuffer()) : null;
@@ -184,7 +183,7 @@ async function keepSnapshot(bytes) {
 }
 
 function forgetSnapshot() {
-  return snapshotsOn ? caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(SNAPSHOT_URL)).catch(() => {}) : null;
+  return cacheStorage ? caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(SNAPSHOT_URL)).catch(() => {}) : null;
 }
 
 const PYODIDE_OPTIONS = {
@@ -210,7 +209,7 @@ async function restorePython(snapshot) {
 async function bootPython() {
   try {
     const { loadPyodide } = await pyodideModule;
-    return await loadPyodide({ ...PYODIDE_OPTIONS, _makeSnapshot: snapshotsOn });
+    return await loadPyodide({ ...PYODIDE_OPTIONS, _makeSnapshot: cacheStorage });
   } catch (err) {
     throw new StartError("download", `loading Pyodide failed: ${describe(err)}`);
   }
@@ -273,7 +272,7 @@ with warnings.catch_warnings():
   });
   // Run one short check so the first real one does not pay for first-use costs.
   await stage("warmup", () => fanzha.check_json("领导：你先帮我转一笔钱"));
-  if (snapshotsOn) {
+  if (cacheStorage) {
     // Now, before ready: no check of the user's can have run yet. Written once start-up is over.
     try {
       const snapshot = pyodide.makeMemorySnapshot();
