@@ -25,24 +25,31 @@ READ_STORAGE = """async (markers) => {
       const size = Number(response.headers.get("content-length") || 0);
       // Text bodies are searched too; the big runtime files are not text the user could have typed.
       const body = size && size < 2000000 && !request.url.endsWith(".wasm") ? await response.text() : "";
-      // The Python snapshot is a heap: look for the markers as Python keeps text (1, 2 or 4 bytes per
-      // character) and as UTF-8.
+      // The Python snapshot is a heap: look for the markers' bytes as Python keeps text (1, 2 or 4 bytes
+      // per character) and as UTF-8. (Bytes, not a decoded string: TextDecoder's "latin1" is windows-1252,
+      // which maps 0x80-0x9f elsewhere, and most CJK characters have such a byte.)
       let heapHits = [];
       if (name === "fz-python-snapshot") {
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        const heap = new TextDecoder("latin1").decode(bytes);
-        const asBytes = (arr) => Array.from(arr, (b) => String.fromCharCode(b)).join("");
+        const heap = new Uint8Array(await response.arrayBuffer());
+        const holds = (needle) => {
+          for (let i = heap.indexOf(needle[0]); i !== -1; i = heap.indexOf(needle[0], i + 1)) {
+            let j = 1;
+            while (j < needle.length && heap[i + j] === needle[j]) j++;
+            if (j === needle.length) return true;
+          }
+          return false;
+        };
         for (const marker of markers) {
           const codes = Array.from(marker, (c) => c.codePointAt(0));
           const forms = [
-            asBytes(new TextEncoder().encode(marker)),
-            asBytes(new Uint8Array(new Uint16Array(codes).buffer)),
-            asBytes(new Uint8Array(new Uint32Array(codes).buffer)),
+            new TextEncoder().encode(marker),
+            new Uint8Array(new Uint16Array(codes).buffer),
+            new Uint8Array(new Uint32Array(codes).buffer),
           ];
-          if (codes.every((c) => c < 256)) forms.push(asBytes(codes));
-          if (forms.some((f) => heap.includes(f))) heapHits.push(marker);
+          if (codes.every((c) => c < 256)) forms.push(Uint8Array.from(codes));
+          if (forms.some(holds)) heapHits.push(marker);
         }
-        out.snapshotBytes = bytes.length;
+        out.snapshotBytes = heap.length;
       }
       out.caches.push({name, url: request.url, body, heapHits});
     }
