@@ -36,10 +36,17 @@ def visit(context: BrowserContext, url: str) -> tuple[Page, dict, dict]:
     page.get_by_test_id("input").fill(SCAM)
     page.get_by_test_id("check").click()
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)
+    marks = page.locator("mark")
     shown = {
         "rules": page.locator('[data-testid="finding"]').evaluate_all("(els) => els.map((e) => e.dataset.rule)"),
-        "highlights": page.locator("mark").all_inner_texts(),
+        # textContent, not innerText: the marked text sits in a content-visibility: auto block, which Chromium
+        # leaves unrendered (innerText '') until it nears the screen; whether it is near depends on timing.
+        "highlights": marks.all_text_contents(),
     }
+    # What a user sees once they scroll to it: the marks render with their text.
+    marks.first.scroll_into_view_if_needed()
+    expect(marks.first).to_have_text(shown["highlights"][0])
+    assert marks.first.inner_text() == shown["highlights"][0]
     return page, timings[0], shown
 
 
