@@ -54,6 +54,7 @@ CACHE = ROOT / ".cache"
 WEB = ROOT / "web"
 RULES = ROOT / "rules"
 PKG_SRC = ROOT / "py" / "fanzha"
+DEV_ONLY = ("training",)  # fanzha.training needs scikit-learn: development time only, never in the browser
 
 # The only files of the npm package the page loads; the rest (node entry, maps, types) stays out.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
@@ -266,11 +267,12 @@ def project_meta() -> dict:
         return tomllib.load(f)["project"]
 
 
-def package_files(src: Path, arc_prefix: str) -> dict[str, bytes]:
+def package_files(src: Path, arc_prefix: str, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     return {
         f"{arc_prefix}/{p.relative_to(src).as_posix()}": p.read_bytes()
         for p in sorted(src.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        and p.relative_to(src).parts[0] not in skip
     }
 
 
@@ -640,7 +642,7 @@ def build(dest: Path = DIST) -> None:
 
     jieba_files = jieba_sources(fetch_jieba_sdist())
     data_files = jieba_data_files(jieba_files)  # what is left in jieba_files ships as it is
-    fanzha_files = package_files(PKG_SRC, project_meta()["name"])
+    fanzha_files = package_files(PKG_SRC, project_meta()["name"], skip=DEV_ONLY)
     print(f"compiling under Pyodide {PYODIDE_VERSION} (levers: {','.join(sorted(LEVERS)) or 'none'})", flush=True)
     sources = python_sources(jieba_files) | python_sources(fanzha_files) if "pyc" in LEVERS else {}
     pyc = compile_under_pyodide(node_pyodide, sources)

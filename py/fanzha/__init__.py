@@ -4,7 +4,7 @@
     >>> fanzha.check("领导：我在开会，你先帮我转两万给王总").verdict
     'high'
 
-The pipeline: normalize -> transcript -> segment -> rules -> report. Pure Python plus jieba,
+The pipeline: normalize -> transcript -> segment -> rules/detect, model -> decide -> report. Pure Python plus jieba,
 the same in CPython and in Pyodide; nothing here knows about the browser.
 """
 
@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import detect, entities, normalize, report, segment
+from . import decide, detect, entities, model, normalize, report, segment
 from .report import Report
 from .rules import RuleError, RuleSet, compile_rules
 
@@ -59,7 +59,17 @@ def check(text: str, ruleset: RuleSet | None = None) -> Report:
         text = text[:MAX_CHARS]
     folded = normalize.fold(text)
     analysis = detect.analyse(folded, ruleset)
-    result = report.build(analysis, text, ruleset, entities.extract(folded.text))
+    scorer = model.default_scorer()
+    if scorer is None:
+        judgement = decide.judge(analysis, ruleset, None, {}, list)
+        result = report.build(analysis, text, ruleset, entities.extract(folded.text), judgement)
+    else:
+        model_text = model.model_text(folded.text)
+        x = scorer.features(model_text)
+        resemblance = scorer.resemblance(model_text, x)
+        judgement = decide.judge(analysis, ruleset, resemblance.logit, scorer.thresholds,
+                                 lambda: scorer.categories_of(x))
+        result = report.build(analysis, text, ruleset, entities.extract(folded.text), judgement, resemblance)
     return result._replace(notes=tuple(notes)) if notes else result
 
 

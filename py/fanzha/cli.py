@@ -64,8 +64,20 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
+    if args.cv:
+        from .training import run  # needs the train extra (scikit-learn)
+
+        print(run.evaluate(Path(args.cases), by_source=not args.no_sources))
+        return 0
     result = evaluate_file(Path(args.cases))
     print(format_table(result, misses=args.misses))
+    return 0
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from .training import run  # needs the train extra (scikit-learn)
+
+    print(run.train(Path(args.dev), Path(args.out) if args.out else run.MODEL_PATH))
     return 0
 
 
@@ -80,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("eval", help="recall, false-warning rate and category accuracy on labelled cases")
     e.add_argument("cases")
     e.add_argument("--misses", type=int, default=0, help="list up to N misses and false warnings")
+    e.add_argument("--cv", action="store_true",
+                   help="5-fold cross-validation of rules and scorer on CASES plus the project's examples")
+    e.add_argument("--no-sources", action="store_true", help="with --cv: skip the leave-one-source-out table")
+    t = sub.add_parser("train", help="retrain the learned scorer (py/fanzha/model.bin); needs the train extra")
+    t.add_argument("dev", nargs="?", default="../shared/eval/dev.jsonl", help="the public labelled rows")
+    t.add_argument("--out", help="where to write the model file (default: beside fanzha/model.py)")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-    return _run_check(args) if args.command == "check" else _run_eval(args)
+    commands = {"check": _run_check, "eval": _run_eval, "train": _run_train}
+    return commands[args.command](args)

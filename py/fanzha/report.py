@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .conditions import Hit
+from .decide import Judgement
 from .detect import Analysis, Fired
+from .model import Resemblance
 from .rules import RuleSet
 
-LEVELS = ("high", "medium", "low", "none")
 DEFAULT_PRIORITY = 50
+# The learned scorer's finding (fanzha.model): a resemblance, said as one, never a named pattern.
+MODEL_RULE = "resembles_known_scams"
+MODEL_TITLE = "与已知诈骗信息的说法相似"
+MODEL_EXPLANATION = (
+    "这段话的用词和说法，与我们收集的诈骗信息很相似（相似程度约 {percent}%）。这是统计上的相似，"
+    "不是认出了某一种具体骗术；标出的是最像诈骗信息的词句。请先停下来，按下面的办法核实。"
+)
+QUIETED_NOTE = "这段话整体更像正常的通知、提醒或交流，所以结论比上面的特征低一档；拿不准时仍请按建议核实。"
+MODEL_ADVICE = ["pause_verify", "verify_known_number", "record_account", "call_96110"]
 
 
 class Evidence(NamedTuple):  # a long chat has hundreds: a tuple is the cheapest immutable record
@@ -57,6 +67,7 @@ class Report(NamedTuple):
     entities: dict[str, Any]
     rules_version: str
     notes: tuple[str, ...] = ()
+    model: dict[str, Any] | None = None  # the scorer's probability, level and category; None: rules only
 
     @property
     def warned(self) -> bool:
@@ -74,29 +85,9 @@ class Report(NamedTuple):
         }
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.model is not None:
+            out["model"] = dict(self.model)
         return out
-
-
-def topic_strength(analysis: Analysis, ruleset: RuleSet) -> dict[str, tuple[int, int]]:
-    """How much a text is about each category: (distinct topic signals present, their hits)."""
-    strength = {}
-    for category, names in ruleset.topics.items():
-        found = [len(analysis.hits[n]) for n in names if analysis.hits.get(n)]
-        strength[category] = (len(found), sum(found))
-    return strength
-
-
-def infer_category(topics: dict[str, tuple[int, int]], default: str) -> str:
-    """The scheme a text is about, by its topic signals: most distinct signals, then most hits.
-
-    Cross-cutting rules ("transfer to the account we give you") use it to report the scheme they
-    appear in rather than "other".
-    """
-    best, best_key = default, (0, 0)
-    for category, key in topics.items():
-        if key > best_key:
-            best, best_key = category, key
-    return best
 
 
 def _merged(spans: set[tuple[int, int]], original: str) -> list[Evidence]:
@@ -147,11 +138,8 @@ class _EvidenceMaker:
         return self._made[everything], why
 
 
-def _finding(
-    f: Fired, evidence_of: _EvidenceMaker, ruleset: RuleSet, topics: dict[str, tuple[int, int]]
-) -> Finding:
+def _finding(f: Fired, evidence_of: _EvidenceMaker, ruleset: RuleSet, category: str) -> Finding:
     evidence, why = evidence_of.of_finding(f.hits)
-    category = infer_category(topics, f.rule.category) if f.rule.infer_category else f.rule.category
     return Finding(
         rule=f.rule.id,
         category=category,
@@ -180,37 +168,52 @@ def _merge_advice(ids_or_texts: list[str], ruleset: RuleSet) -> list[str]:
     return sorted(best, key=lambda t: (best[t], t))
 
 
-def rank_categories(findings: list[Finding], topics: dict[str, tuple[int, int]]) -> list[str]:
-    """Strongest first: by a category's best rule; on a tie, by how much the text is about it
-    (its topic signals), then by the sum of its rules.
-
-    Summing alone would let a category with several overlapping broad rules outrank a more specific one.
-    """
-    scores: dict[str, list[int]] = {}
-    for f in findings:
-        scores.setdefault(f.category, []).append(f.score)
-    none = (0, 0)
-    return sorted(
-        scores,
-        key=lambda c: (-max(scores[c]), tuple(-x for x in topics.get(c, none)), -sum(scores[c]), c),
+def _model_finding(
+    judgement: Judgement, resemblance: Resemblance, evidence_of: _EvidenceMaker, ruleset: RuleSet
+) -> Finding:
+    """The scorer's finding: which of this text's phrases resemble known scams, said as a resemblance."""
+    spans = frozenset(span for _, _, found in resemblance.pushed for span in found)
+    evidence = evidence_of.of_signal(spans)
+    percent = round(resemblance.probability * 100)
+    return Finding(
+        rule=MODEL_RULE,
+        category=judgement.model_category or "other",
+        title=MODEL_TITLE,
+        severity=judgement.model_severity or "low",
+        explanation=MODEL_EXPLANATION.format(percent=percent),
+        evidence=evidence,
+        advice=_merge_advice(MODEL_ADVICE, ruleset),
+        signals=["resemblance"],
+        score=judgement.model_points,
+        why={"resemblance": evidence} if evidence else {},
     )
 
 
-def verdict_for(score: int, ruleset: RuleSet) -> str:
-    for level in ("high", "medium", "low"):
-        if score >= ruleset.verdict[level]:
-            return level
-    return "none"
-
-
-def build(analysis: Analysis, original: str, ruleset: RuleSet, entities: dict[str, Any]) -> Report:
+def build(
+    analysis: Analysis,
+    original: str,
+    ruleset: RuleSet,
+    entities: dict[str, Any],
+    judgement: Judgement,
+    resemblance: Resemblance | None = None,
+) -> Report:
+    """Presents a judgement: each fired rule as a finding with its evidence in ``original``, named rules
+    first, then the scorer's finding when it had a say; the advice of them all, most urgent first."""
     fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
-    topics = topic_strength(analysis, ruleset)
     evidence_of = _EvidenceMaker(analysis, original)
-    findings = [_finding(f, evidence_of, ruleset, topics) for f in fired]
-    score = min(100, sum(f.score for f in findings))
-    verdict = verdict_for(score, ruleset)
-    categories = rank_categories(findings, topics)
-    items = [a for f in fired for a in f.rule.advice] + ruleset.advice_for_verdict(verdict)
+    findings = [_finding(f, evidence_of, ruleset, judgement.rule_categories[f.rule.id]) for f in fired]
+    items = [a for f in fired for a in f.rule.advice]
+    notes: tuple[str, ...] = ()
+    if judgement.model_severity == "quiet":
+        notes = (QUIETED_NOTE,)
+    if judgement.model_points > 0 and resemblance is not None:
+        findings.append(_model_finding(judgement, resemblance, evidence_of, ruleset))
+        items += MODEL_ADVICE
+    items += ruleset.advice_for_verdict(judgement.verdict)
     advice = _merge_advice(items, ruleset) if findings else []
-    return Report(verdict, score, categories, findings, advice, entities, ruleset.version)
+    model = None
+    if resemblance is not None:
+        model = {"probability": resemblance.probability, "severity": judgement.model_severity,
+                 "category": judgement.model_category}
+    return Report(judgement.verdict, judgement.score, judgement.categories, findings, advice, entities,
+                  ruleset.version, notes, model=model)
