@@ -67,7 +67,8 @@ def check(text: str, ruleset: RuleSet | None = None) -> Report:
         model_text = model.model_text(folded.text)
         x = scorer.features(model_text)
         resemblance = scorer.resemblance(model_text, x)
-        judgement = decide.judge(analysis, ruleset, resemblance.logit, scorer.thresholds,
+        logit = resemblance.logit if model.has_enough(model_text) else None
+        judgement = decide.judge(analysis, ruleset, logit, scorer.thresholds,
                                  lambda: scorer.categories_of(x))
         result = report.build(analysis, text, ruleset, entities.extract(folded.text), judgement, resemblance)
     return result._replace(notes=tuple(notes)) if notes else result

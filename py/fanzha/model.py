@@ -30,6 +30,9 @@ SEPARATOR = "\0"  # between the vocabulary's n-grams, which may hold a line brea
 # Digits carry amounts, card numbers and codes: their shape matters, not their value.
 _DIGITS = str.maketrans("0123456789", "0000000000")
 EVIDENCE_NGRAMS = 8  # the n-grams shown as evidence: the strongest few, not every faint one
+# Below this many characters (spaces aside) a text is too short to resemble anything: "你好" alone is a unit
+# vector on one n-gram that many scam chats open with. The scorer then has no say, for or against.
+MIN_CHARS = 12
 
 
 class Resemblance(NamedTuple):
@@ -48,6 +51,11 @@ class Resemblance(NamedTuple):
 def model_text(folded: str) -> str:
     """The text the model reads: the folded text with every digit as 0. Same length, so spans carry over."""
     return folded.translate(_DIGITS)
+
+
+def has_enough(text: str) -> bool:
+    """Is ``text`` long enough for the scorer to have a say?"""
+    return len(text) - text.count(" ") - text.count("\n") >= MIN_CHARS
 
 
 def ngrams(text: str, sizes: Iterable[int]) -> Iterable[str]:

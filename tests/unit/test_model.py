@@ -40,7 +40,7 @@ DECISIONS = [
     ([("impersonate_leader", 70)], None, "high"),
     ([("impersonate_leader", 70)], "quiet", "low"),
     ([("impersonate_leader", 40)], "quiet", "none"),
-    ([("impersonate_leader", 70), ("other", 40)], "quiet", "medium"),
+    ([("impersonate_leader", 55), ("other", 40)], "quiet", "medium"),
 ]
 
 
@@ -116,3 +116,9 @@ def test_the_committed_model_is_what_a_retrain_gives(tmp_path: Path) -> None:
     run.train(DEV_SET, out)
     committed = Path(model.__file__).with_name(model.MODEL_FILE).read_bytes()
     assert out.read_bytes() == committed, "retrain with python -m fanzha train and commit model.bin"
+
+
+@pytest.mark.parametrize("text", ["你好", "在吗？", "收到，谢谢"])
+def test_a_greeting_is_too_short_for_the_scorer_to_warn(text: str) -> None:
+    report = fanzha.check(text)
+    assert report.verdict == "none" and not report.findings

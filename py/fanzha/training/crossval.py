@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
 from fanzha import decide, detect, normalize
-from fanzha.model import Scorer, model_text
+from fanzha.model import Scorer, has_enough, model_text
 from fanzha.rules import RuleSet
 
 from .data import Row
@@ -44,7 +44,7 @@ class RuleView:
 class Scored:
     row: Row
     rules: RuleView
-    logit: float
+    logit: float | None  # None where the text is too short for the scorer to have a say
     model_categories: list[tuple[str, float]]
 
 
@@ -93,7 +93,8 @@ def fold_of(rows: Sequence[Row]) -> list[int]:
 def _score(scorer: Scorer, row: Row, view: RuleView) -> Scored:
     text = model_text(normalize.fold(row.text).text)
     x = scorer.features(text)
-    return Scored(row, view, scorer.resemblance(text, x).logit, scorer.categories_of(x))
+    logit = scorer.resemblance(text, x).logit if has_enough(text) else None
+    return Scored(row, view, logit, scorer.categories_of(x))
 
 
 def held_out(rows: Sequence[Row], views: Sequence[RuleView], test_sets: Sequence[list[int]],
@@ -128,7 +129,8 @@ def choose_quiet(scored: Sequence[Scored], ruleset: RuleSet) -> float:
     """The highest log-odds below which the scorer may take points off the rules, while it silences no more
     than QUIET_SCAM_BUDGET of the held-out scams the rules warn on."""
     rules_only = {"medium": float("inf"), "low": float("inf"), "quiet": float("-inf")}
-    warned = sorted(s.logit for s in scored if s.row.is_scam and _warned(s, rules_only, ruleset))
+    warned = sorted(s.logit for s in scored
+                    if s.row.is_scam and s.logit is not None and _warned(s, rules_only, ruleset))
     if not warned:
         return float("-inf")
     allowed = int(QUIET_SCAM_BUDGET * len(warned))
@@ -144,7 +146,7 @@ def choose_thresholds(scored: Sequence[Scored], ruleset: RuleSet) -> dict[str, f
     quiet_by_rules = [s for s in benign if not _warned(s, no_model_warning, ruleset)]
     budget = int(TARGET_FALSE_WARNINGS * len(benign)) - (len(benign) - len(quiet_by_rules))
     # The scorer's medium warning alone warns; with a low rule it also warns (10 + 40 >= 40).
-    logits = sorted((s.logit for s in quiet_by_rules), reverse=True)
+    logits = sorted((s.logit for s in quiet_by_rules if s.logit is not None), reverse=True)
     cut = logits[max(0, budget)] if logits else 0.0
     medium = round(cut + 0.0001, 4)  # just above the last benign logit allowed to warn
     return {"medium": medium, "low": max(round(medium - LOW_BELOW_MEDIUM, 4), quiet), "quiet": quiet}
@@ -208,7 +210,7 @@ def cv_report(scored: Sequence[Scored], thresholds: dict[str, float], ruleset: R
     lines += [f"{name:<26}{t.cells()}" for name, t in sorted(by_origin.items())]
     rules_only = tally(scored, {"medium": float("inf"), "low": float("inf"), "quiet": float("-inf")}, ruleset,
                        key=lambda s: "x")["ALL"]
-    model_only = sum(s.logit >= thresholds["medium"] for s in scored if s.row.is_scam)
+    model_only = sum(s.logit is not None and s.logit >= thresholds["medium"] for s in scored if s.row.is_scam)
     n_scam = sum(s.row.is_scam for s in scored)
     lines += ["", f"rules alone warn on {rules_only.warned}/{rules_only.scam} scams "
                   f"({rules_only.false_warnings}/{rules_only.benign} benign); the scorer alone on "
@@ -227,7 +229,8 @@ def leave_one_source_out(rows: Sequence[Row], views: Sequence[RuleView], thresho
         scored = held_out(rows, views, [test], settings)
         t = tally(scored, thresholds, ruleset, key=lambda s: "x")["ALL"]
         scams = [s for s in scored if s.row.is_scam]
-        alone = sum(s.logit >= thresholds["medium"] for s in scams) / len(scams) if scams else float("nan")
+        alone = (sum(s.logit is not None and s.logit >= thresholds["medium"] for s in scams) / len(scams)
+                 if scams else float("nan"))
         lines.append(f"{source[:44]:<44}{t.cells()}  {alone:>12.3f}")
         for origin in sorted({s.row.origin for s in scored}):
             if len({s.row.origin for s in scored}) > 1:
