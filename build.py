@@ -748,7 +748,23 @@ def normalize_base(base: str) -> str:
     return "/" + base.strip("/") + "/" if base.strip("/") else "/"
 
 
-def make_handler(root: Path, base: str, quiet: bool = False) -> type[http.server.SimpleHTTPRequestHandler]:
+def csp_for(frame_parents: list[str]) -> str:
+    """The page's Content-Security-Policy, with the origins allowed to frame it added to 'self'."""
+    return CSP.replace("frame-ancestors 'self'", " ".join(["frame-ancestors 'self'", *frame_parents]))
+
+
+def embed_parents(root: Path) -> list[str]:
+    """The embed_allowed_origins of a built config.json: the parents a deployment lets frame the page."""
+    try:
+        config = json.loads((root / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [o for o in config.get("embed_allowed_origins", []) if isinstance(o, str) and o.startswith("http")]
+
+
+def make_handler(
+    root: Path, base: str, quiet: bool = False, csp: str = CSP
+) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: the page fetches ~12 files, some large
         extensions_map: ClassVar[dict[str, str]] = {
@@ -765,7 +781,7 @@ def make_handler(root: Path, base: str, quiet: bool = False) -> type[http.server
             super().__init__(*args, directory=str(root), **kwargs)
 
         def end_headers(self) -> None:
-            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Content-Security-Policy", csp)
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Cache-Control", "no-cache")  # dev server: always revalidate
             super().end_headers()
@@ -805,16 +821,21 @@ def make_handler(root: Path, base: str, quiet: bool = False) -> type[http.server
     return Handler
 
 
-def make_server(root: Path, port: int = 8000, base: str = "/", quiet: bool = False) -> http.server.ThreadingHTTPServer:
-    """A local server for root under base; port 0 picks a free port (tests use that)."""
-    handler = make_handler(root, normalize_base(base), quiet)
+def make_server(root: Path, port: int = 8000, base: str = "/", quiet: bool = False,
+                frame_parents: list[str] | None = None) -> http.server.ThreadingHTTPServer:
+    """A local server for root under base; port 0 picks a free port (tests use that). frame_parents: origins
+    that may embed the page (frame-ancestors), besides the page's own."""
+    handler = make_handler(root, normalize_base(base), quiet, csp_for(frame_parents or []))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def serve(port: int, base: str) -> None:
+def serve(port: int, base: str, embed: bool = False) -> None:
     if is_dist_stale():
         build()
-    server = make_server(DIST, port, base)
+    parents = embed_parents(DIST) if embed else []
+    server = make_server(DIST, port, base, frame_parents=parents)
+    if embed:
+        print(f"frames allowed from: {' '.join(parents) or '(none: set embed_allowed_origins in config.json)'}")
     host, real_port = server.server_address[:2]
     print(f"serving dist/ at http://{host}:{real_port}{normalize_base(base)}  (Ctrl+C to stop)", flush=True)
     try:
@@ -828,15 +849,20 @@ def serve(port: int, base: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build", choices=["build", "serve"])
+    parser.add_argument("--if-stale", action="store_true", help="build only when a source is newer than dist/")
+    parser.add_argument("--embed", action="store_true",
+                        help="serve: let the parents in config.json's embed_allowed_origins frame the page")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--base", default="/", help="URL sub-path to serve under, e.g. /tools/fanzha/")
     parser.add_argument("--out", type=Path, default=DIST, help="build into this folder instead of dist/")
     args = parser.parse_args(argv)
     try:
-        if args.command == "build":
-            build(args.out.absolute())
+        if args.command == "serve":
+            serve(args.port, args.base, args.embed)
+        elif args.if_stale and args.out.absolute() == DIST and not is_dist_stale():
+            print("dist/ is up to date (sources unchanged since the last build)")
         else:
-            serve(args.port, args.base)
+            build(args.out.absolute())
     except BuildError as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1

@@ -49,6 +49,28 @@ def test_assets_have_their_mime_types_and_the_csp(site_url: str) -> None:
         assert "default-src 'self'" in headers["Content-Security-Policy"], path
 
 
+def test_serve_embed_lets_the_configured_parents_frame_the_page(tmp_path: Path) -> None:
+    """`build.py serve --embed` follows config.json's embed_allowed_origins, so an intranet page on another
+    origin can embed the checker in development; without it only the page's own origin may."""
+    import threading
+
+    from conftest import load_build_module
+
+    build = load_build_module()
+    (tmp_path / "index.html").write_text("<!doctype html>", "utf-8")
+    (tmp_path / "config.json").write_text(json.dumps({"embed_allowed_origins": ["https://oa.example.gov.cn"]}))
+    for parents, expected in ((build.embed_parents(tmp_path), "frame-ancestors 'self' https://oa.example.gov.cn"),
+                              ([], "frame-ancestors 'self'")):
+        server = build.make_server(tmp_path, port=0, quiet=True, frame_parents=parents)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            csp = fetch(f"http://127.0.0.1:{server.server_address[1]}/")[1]["Content-Security-Policy"]
+        finally:
+            server.shutdown()
+            server.server_close()
+        assert csp.endswith(expected), csp
+
+
 def test_server_answers_only_under_its_base(site_url: str) -> None:
     origin, base = site_url.split("/tools/", 1)[0], "/tools/" + site_url.split("/tools/", 1)[1]
     assert fetch(origin + "/index.html")[0] == 404
