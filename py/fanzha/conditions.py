@@ -138,6 +138,13 @@ class _Parser:
 
 
 def parse(text: str) -> Node:
+    """Parse a rule's condition into a tree of tuples that ``evaluate`` walks.
+
+    The language: signal names, ``asker.name`` / ``user.name`` (only what that side said), ``and``, ``or``,
+    ``not``, parentheses, ``atleast(n, a, b, …)``, ``near(a, b, words)`` (within that many jieba words)
+    and ``then(a, b, …)`` (in this order across messages). Leaves are ``("sig", who, name)``. A syntax
+    error raises ConditionError naming what was expected; rules.py adds the file and rule id.
+    """
     return _Parser(text).parse()
 
 

@@ -36,6 +36,10 @@ class Fired(NamedTuple):
 
 
 class Analysis(NamedTuple):
+    """Everything the rules found in one folded text: its messages and speakers, its jieba tokens, every
+    signal's hits (by signal name), the speakers who asked for money, and the rules that fired. The
+    decision (decide.py) and the report (report.py) read it; nothing in it refers to the original text."""
+
     folded: Folded
     messages: list[Message]
     tokens: Tokens
@@ -122,6 +126,10 @@ def _signal_spans(
 
 
 def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, dict[str, list[Hit]]]:
+    """Split the text into messages, segment it, and find each signal's hits: its words (one scan for all
+    signals), its patterns and token patterns. A negatable signal's hit is dropped where it is negated or
+    inside a warning sentence. Each hit records the message it is in, for ``asker.``/``user.`` and ``then``.
+    """
     text = folded.text
     messages = split_messages(text)
     tokens = tokenize(text)
@@ -170,6 +178,9 @@ def _lookup(messages: list[Message], hits: dict[str, list[Hit]], askers: set[str
 
 
 def analyse(folded: Folded, ruleset: RuleSet) -> Analysis:
+    """Find the hits, work out who asked for money, and evaluate every rule's condition over the hits.
+    A rule fires with the hits that made its condition true, plus its context words' hits, and scores its
+    points (plus its context bonus when a context word is present)."""
     messages, tokens, hits = find_hits(folded, ruleset)
     askers = _askers(messages, hits, ruleset)
     lookup = _lookup(messages, hits, askers)

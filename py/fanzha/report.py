@@ -29,6 +29,10 @@ class Evidence(NamedTuple):  # a long chat has hundreds: a tuple is the cheapest
 
 
 class Finding(NamedTuple):
+    """One fired rule (or the scorer's resemblance) as the user sees it: title, severity, explanation, the
+    category it reports, its evidence as spans of the ORIGINAL text (merged, sorted), the advice, and
+    ``why``: the evidence of each signal that made it fire. ``to_dict`` gives the JSON contract."""
+
     rule: str
     category: str
     title: str
@@ -59,6 +63,10 @@ class Finding(NamedTuple):
 
 
 class Report(NamedTuple):
+    """The result of one check: the verdict and score (decide.py), categories strongest first, the
+    findings (named rules first, the scorer's last), the merged advice, the entities to write down, and
+    the rules' version. ``to_dict`` is the report JSON of docs/design.md; additions only, never changes."""
+
     verdict: str
     score: int
     categories: list[str]

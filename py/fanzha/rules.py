@@ -665,6 +665,15 @@ def _alternation(words: list[str], patterns: list[str], firsts: str | None = Non
 
 
 class RuleSet(NamedTuple):
+    """The compiled rules a check runs with, built once (``compile_rules`` from rules/*.toml in CPython,
+    ``RuleSet.from_bundle`` from build.py's JSON bundle in the page).
+
+    ``signals`` are the named building blocks (words, patterns) and ``rules`` the user-facing patterns whose
+    conditions combine them; ``words`` scans every signal's words in one pass; ``negators``,
+    ``clause_negators`` and ``warning_markers`` decide when a hit does not count; ``verdict`` maps points to
+    levels and ``advice`` is the advice library the rules cite by id. ``version`` names the rules' content.
+    """
+
     version: str
     signals: list[Signal]
     rules: list[Rule]
