@@ -60,17 +60,16 @@ def check(text: str, ruleset: RuleSet | None = None) -> Report:
     folded = normalize.fold(text)
     analysis = detect.analyse(folded, ruleset)
     scorer = model.default_scorer()
-    if scorer is None:
-        judgement = decide.judge(analysis, ruleset, None, {}, list)
-        result = report.build(analysis, text, ruleset, entities.extract(folded.text), judgement)
-    else:
+    resemblance, logit, thresholds, categories_of = None, None, {}, list
+    if scorer is not None:
         model_text = model.model_text(folded.text)
         x = scorer.features(model_text)
         resemblance = scorer.resemblance(model_text, x)
         logit = resemblance.logit if model.has_enough(model_text) else None
-        judgement = decide.judge(analysis, ruleset, logit, scorer.thresholds,
-                                 lambda: scorer.categories_of(x))
-        result = report.build(analysis, text, ruleset, entities.extract(folded.text), judgement, resemblance)
+        thresholds = scorer.thresholds
+        categories_of = lambda: scorer.categories_of(x)  # noqa: E731  (only when the scorer has a say)
+    judgement = decide.judge(analysis, ruleset, logit, thresholds, categories_of)
+    result = report.build(analysis, text, ruleset, entities.extract(folded, text), judgement, resemblance)
     return result._replace(notes=tuple(notes)) if notes else result
 
 
