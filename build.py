@@ -291,7 +291,8 @@ def expected_cuts() -> dict[str, list[str]]:
 
 def compile_rules_bundle() -> bytes:
     sys.path.insert(0, str(ROOT / "py"))  # build from a fresh checkout without `pip install -e .`
-    from fanzha.rules import RuleError, bundle_lexicon, compile_rules
+    from fanzha.rulefiles import RuleError, compile_rules
+    from fanzha.rules import bundle_lexicon
     from fanzha.segment import lexicon_counts
 
     try:

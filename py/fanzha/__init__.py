@@ -20,7 +20,8 @@ from typing import Any
 
 from . import decide, detect, entities, model, normalize, report, segment
 from .report import Report
-from .rules import RuleError, RuleSet, compile_rules
+from .rulefiles import RuleError, compile_rules
+from .rules import RuleSet
 
 __all__ = ["MAX_CHARS", "Report", "RuleError", "check", "check_json", "compile_rules", "load_rules"]
 

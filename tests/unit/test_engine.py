@@ -144,7 +144,8 @@ def test_advice_is_ordered_and_not_repeated() -> None:
 def test_the_bundles_compiled_part_loads_the_same_rules_as_its_text() -> None:
     """The browser loads conditions and the word scanner precompiled (bundle["compiled"]); without that
     part they are parsed from the rule text. Both must be the same rules, or a phone would differ."""
-    from fanzha.rules import RuleSet, compile_rules
+    from fanzha.rulefiles import compile_rules
+    from fanzha.rules import RuleSet
 
     bundle = json.loads(json.dumps(compile_rules(fanzha.RULES_DIR)))  # through JSON, as the page gets it
     fast = RuleSet.from_bundle(bundle)
@@ -196,7 +197,7 @@ def test_the_word_scanner_finds_every_signal_word_where_it_stands() -> None:
     ],
 )
 def test_required_literals_name_what_every_match_contains(pattern: str, needs: set[str] | None) -> None:
-    from fanzha.rules import required_literals
+    from fanzha.patterns import required_literals
 
     assert required_literals(pattern) == (None if needs is None else frozenset(needs))
 
@@ -219,7 +220,7 @@ def test_required_literals_name_what_every_match_contains(pattern: str, needs: s
     ],
 )
 def test_first_chars_name_where_every_match_starts(pattern: str, firsts: str | None) -> None:
-    from fanzha.rules import first_chars
+    from fanzha.patterns import first_chars
 
     assert first_chars(pattern) == firsts
 
@@ -229,7 +230,7 @@ def test_a_guarded_pattern_finds_exactly_what_it_found_unguarded() -> None:
     example, folded as a check folds it, must give the same matches with and without it."""
     import re
 
-    from fanzha.rules import first_chars, guarded
+    from fanzha.patterns import first_chars, guarded
 
     ruleset = fanzha.active_rules()
     texts = [fanzha.normalize.fold(t).text for r in ruleset.rules for ex in r.examples.values() for t in ex]

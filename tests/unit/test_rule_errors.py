@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fanzha.rules import RuleError, compile_rules, lint_pattern
+from fanzha.rulefiles import RuleError, compile_rules, lint_pattern
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 GOOD_RULE = '''
