@@ -48,7 +48,7 @@ class Analysis(NamedTuple):
     fired: list[Fired]
 
 
-def _message_locator(messages: list[Message]) -> Callable[[int], int]:
+def message_locator(messages: list[Message]) -> Callable[[int], int]:
     """A function from a text position to the index of its message (-1 between messages)."""
     starts = [m.start for m in messages]
 
@@ -136,7 +136,7 @@ def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, 
     scopes = _Scopes(text, ruleset)
     word_spans = ruleset.words.scan(text)
     hits: dict[str, list[Hit]] = {}
-    locate = _message_locator(messages)
+    locate = message_locator(messages)
     for signal in ruleset.signals:
         spans = _signal_spans(signal, text, word_spans.get(signal.name, []), tokens, scopes)
         if spans:

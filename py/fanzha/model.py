@@ -10,7 +10,7 @@ file is an integer over a power of two, so CPython and Pyodide compute the same 
 
 The model file (``model.bin``, beside this module):
     b"FZM1", u32 header length, header JSON (categories, n-gram sizes, scales, biases, thresholds),
-    the vocabulary as UTF-8 joined by NUL, then per n-gram its idf (u16) and scam weight (i16), then the
+    the vocabulary as UTF-8 joined by NUL, then per n-gram its idf (u8) and scam weight (i8), then the
     indices (u32) of the n-grams the scheme model reads, and for each of them one weight (i8) per category.
 """
 
@@ -25,11 +25,14 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 MAGIC = b"FZM1"
+FORMAT = 2  # the layout below; fanzha.training.fit writes it, and a file of another layout is refused
 MODEL_FILE = "model.bin"
 SEPARATOR = "\0"  # between the vocabulary's n-grams, which may hold a line break but never a NUL
 # Digits carry amounts, card numbers and codes: their shape matters, not their value.
 _DIGITS = str.maketrans("0123456789", "0000000000")
 EVIDENCE_NGRAMS = 8  # the n-grams shown as evidence: the strongest few, not every faint one
+# Marks trimmed off an n-gram's ends before it is shown: "，我是" pushes the score, but the words are "我是".
+EDGE_MARKS = " \n，。！？,.!?：:；;、“”\"'‘’（）()【】[]《》<>…~-—"
 # Below this many characters (spaces aside) a text is too short to resemble anything: "你好" alone is a unit
 # vector on one n-gram that many scam chats open with. The scorer then has no say, for or against.
 MIN_CHARS = 12
@@ -74,6 +77,8 @@ class Scorer:
         (size,) = struct.unpack_from("<I", data, 4)
         pos = 8 + size
         header: dict[str, Any] = json.loads(data[8:pos])
+        if header.get("format") != FORMAT:
+            raise ValueError(f"model file format {header.get('format')} is not {FORMAT}: python -m fanzha train")
         self.header = header
         self.categories: list[str] = header["categories"]
         self.sizes: tuple[int, ...] = tuple(header["ngram_sizes"])
@@ -83,9 +88,9 @@ class Scorer:
         n, k, m = header["n"], len(self.categories), header["cat_n"]
         vocab_end = pos + header["vocab_bytes"]
         words = data[pos:vocab_end].decode("utf-8").split(SEPARATOR)
-        idf, weight, cat_index, cat = array("H"), array("h"), array("I"), array("b")
+        idf, weight, cat_index, cat = array("B"), array("b"), array("I"), array("b")
         at = vocab_end
-        for part, size in ((idf, 2 * n), (weight, 2 * n), (cat_index, 4 * m), (cat, m * k)):
+        for part, size in ((idf, n), (weight, n), (cat_index, 4 * m), (cat, m * k)):
             part.frombytes(data[at : at + size])
             at += size
         idf_scale, w_scale, c_scale = header["idf_scale"], header["weight_scale"], header["cat_scale"]
@@ -116,10 +121,13 @@ class Scorer:
         pushes = sorted(((v * weight[i], i) for i, v in x.items() if weight[i] > 0), reverse=True)
         words = self.words
         pushed = []
+        shown: set[str] = set()
         for share, i in pushes:
-            gram = words[i]
-            if len(gram) < 2 or not gram.strip("0 \n"):  # one character or a run of digits explains nothing
+            gram = words[i].strip(EDGE_MARKS)
+            # One character, a run of digits or a phrase already shown explains nothing more.
+            if len(gram) < 2 or not gram.strip("0") or gram in shown:
                 continue
+            shown.add(gram)
             pushed.append((gram, round(share, 4), _occurrences(text, gram)))
             if len(pushed) == EVIDENCE_NGRAMS:
                 break

@@ -18,6 +18,7 @@ def _parsed(pattern: str) -> list[Any] | None:
     parsed = p.parse(pattern)
     return None if parsed.state.flags & re.IGNORECASE else list(parsed)
 
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Strings one of which every match of ``pattern`` contains, or None when none can be named.
 
@@ -26,6 +27,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     """
     items = _parsed(pattern)
     return None if items is None else _needs(items)
+
 
 def _needs(items: Any) -> frozenset[str] | None:
     """For a parsed sequence: the most selective set among those its required parts give."""
@@ -62,15 +64,18 @@ def _needs(items: Any) -> frozenset[str] | None:
 
 _CATEGORY_CLASSES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
 
+
 def first_chars(pattern: str) -> str | None:
     """A character class (the inside of "[…]") holding the first character of every match of ``pattern``,
     or None when none can be given: a match may be empty or start with any character, or case is ignored."""
     items = _parsed(pattern)
     return None if items is None else _first_class(items)
 
+
 def _first_class(items: list[Any]) -> str | None:
     found = _firsts(items)
     return None if found is None or found[1] else "".join(sorted(found[0]))
+
 
 def scan_guard(pattern: str) -> str | None:
     """The class to put ``pattern`` behind (``guarded``) when a scan of a paste would otherwise try it in
@@ -86,6 +91,7 @@ def scan_guard(pattern: str) -> str | None:
     items = _parsed(pattern)
     return None if items is None or _engine_skips(items) else _first_class(items)
 
+
 def _engine_skips(items: Any) -> bool:
     """Does the regex engine find this pattern's start by itself? (re._compiler's prefix and charset.)"""
     from re import _constants as c  # type: ignore[attr-defined]
@@ -99,6 +105,7 @@ def _engine_skips(items: Any) -> bool:
         return True
     return op == c.BRANCH and all(alt and alt[0][0] == c.LITERAL for alt in av[1])
 
+
 def _firsts(items: Any) -> tuple[set[str], bool] | None:
     """For a parsed sequence: the class items its first consumed character is in, and whether it can
     match empty. None when unknown."""
@@ -111,6 +118,7 @@ def _firsts(items: Any) -> tuple[set[str], bool] | None:
         if not one[1]:
             return out, False
     return out, True
+
 
 def _first_of(op: Any, av: Any) -> tuple[set[str], bool] | None:
     from re import _constants as c  # type: ignore[attr-defined]
@@ -135,6 +143,7 @@ def _first_of(op: Any, av: Any) -> tuple[set[str], bool] | None:
         return None if body is None else (body[0], body[1] or av[0] == 0)
     return None  # any character, a negated literal, a back-reference…
 
+
 def _class_items(items: Any) -> set[str] | None:
     from re import _constants as c  # type: ignore[attr-defined]
 
@@ -150,6 +159,7 @@ def _class_items(items: Any) -> set[str] | None:
             return None
     return out
 
+
 def guarded(pattern: str, firsts: str | None) -> str:
     """``pattern`` behind a lookahead of the characters its matches start with (``first_chars``)."""
     return f"(?=[{firsts}])(?:{pattern})" if firsts else pattern
@@ -157,6 +167,7 @@ def guarded(pattern: str, firsts: str | None) -> str:
 
 def _joined(words: list[str], patterns: list[str]) -> str:
     return "|".join([re.escape(w) for w in sorted(words, key=len, reverse=True)] + [f"(?:{p})" for p in patterns])
+
 
 def needs_of(patterns: list[str]) -> list[str] | None:
     need = required_literals(_joined([], patterns)) if patterns else None

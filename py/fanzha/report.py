@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from .conditions import Hit
 from .decide import Judgement
-from .detect import Analysis, Fired
+from .detect import Analysis, Fired, message_locator
 from .model import Resemblance
 from .rules import RuleSet
 
@@ -121,10 +121,25 @@ class _EvidenceMaker:
     转账), so each set is mapped and merged once per report, not once per finding.
     """
 
-    def __init__(self, analysis: Analysis, original: str) -> None:
+    def __init__(self, analysis: Analysis, original: str, ruleset: RuleSet) -> None:
         self.starts, self.ends = analysis.folded.starts, analysis.folded.ends
         self.original = original
         self._made: dict[frozenset[tuple[int, int]], list[Evidence]] = {}
+        self._user = [m.is_user for m in analysis.messages]
+        self._locate = message_locator(analysis.messages)
+        self._identity = {s.name for s in ruleset.signals if s.identity}
+
+    def _is_tell(self, hit: Hit) -> bool:
+        """The other side's words are the tells. A hit outside every message (a speaker's name, a header)
+        counts only for a claim of identity ("刘局长："); one in the user's own reply ("王局好") never."""
+        if hit.message < 0:
+            return hit.signal in self._identity
+        return not self._user[hit.message]
+
+    def of_resemblance(self, spans: set[tuple[int, int]]) -> list[Evidence]:
+        """The scorer's phrases as evidence, the other side's words only (all of them when there are none)."""
+        theirs = frozenset(s for s in spans if (m := self._locate(s[0])) >= 0 and not self._user[m])
+        return self.of_signal(theirs or frozenset(spans))
 
     def of_signal(self, spans: frozenset[tuple[int, int]]) -> list[Evidence]:
         if spans not in self._made:
@@ -134,7 +149,9 @@ class _EvidenceMaker:
         return self._made[spans]
 
     def of_finding(self, hits: list[Hit]) -> tuple[list[Evidence], dict[str, list[Evidence]]]:
-        """All of a finding's evidence, and the evidence of each signal."""
+        """All of a finding's evidence, and the evidence of each signal: its tells (``_is_tell``), or all its
+        hits when it has none (a rule about what the user said, "我已经转了")."""
+        hits = [h for h in hits if self._is_tell(h)] or hits
         by_signal: dict[str, set[tuple[int, int]]] = {}
         for h in hits:
             by_signal.setdefault(h.signal, set()).add((h.start, h.end))
@@ -180,8 +197,7 @@ def _model_finding(
     judgement: Judgement, resemblance: Resemblance, evidence_of: _EvidenceMaker, ruleset: RuleSet
 ) -> Finding:
     """The scorer's finding: which of this text's phrases resemble known scams, said as a resemblance."""
-    spans = frozenset(span for _, _, found in resemblance.pushed for span in found)
-    evidence = evidence_of.of_signal(spans)
+    evidence = evidence_of.of_resemblance({span for _, _, found in resemblance.pushed for span in found})
     percent = round(resemblance.probability * 100)
     return Finding(
         rule=MODEL_RULE,
@@ -208,7 +224,7 @@ def build(
     """Presents a judgement: each fired rule as a finding with its evidence in ``original``, named rules
     first, then the scorer's finding when it had a say; the advice of them all, most urgent first."""
     fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
-    evidence_of = _EvidenceMaker(analysis, original)
+    evidence_of = _EvidenceMaker(analysis, original, ruleset)
     findings = [_finding(f, evidence_of, ruleset, judgement.rule_categories[f.rule.id]) for f in fired]
     items = [a for f in fired for a in f.rule.advice]
     notes: tuple[str, ...] = ()

@@ -39,7 +39,7 @@ RULE_FIELDS = {
     "context", "context_bonus", "examples", "falsepositives", "references", "infer_category",
 }
 
-SIGNAL_FIELDS = {"words", "tokens", "patterns", "negatable", "asker", "description"}
+SIGNAL_FIELDS = {"words", "tokens", "patterns", "negatable", "asker", "identity", "description"}
 
 EXAMPLE_KINDS = ("match", "no_match", "known_miss", "known_false_hit")
 
@@ -54,6 +54,7 @@ class RuleError(ValueError):
         super().__init__(f"{where}: {problem}")
         self.file, self.ident, self.field, self.problem = file, ident, fld, problem
 
+
 def _load_toml(path: Path) -> dict[str, Any]:
     import tomllib  # here, not at the top: the page loads a JSON bundle and never reads TOML
 
@@ -61,6 +62,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RuleError(path.name, None, None, f"not valid TOML: {exc}") from exc
+
 
 def _str_list(value: Any, file: str, ident: str, fld: str, *, required: bool = False) -> list[str]:
     if value is None:
@@ -71,6 +73,7 @@ def _str_list(value: Any, file: str, ident: str, fld: str, *, required: bool = F
         raise RuleError(file, ident, fld, "must not be empty")
     return value
 
+
 def _expand_fragments(pattern: str, fragments: dict[str, str], file: str, ident: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(1) not in fragments:
@@ -78,6 +81,7 @@ def _expand_fragments(pattern: str, fragments: dict[str, str], file: str, ident:
         return f"(?:{fragments[m.group(1)]})"
 
     return FRAGMENT_RE.sub(sub, pattern)
+
 
 def _repeat_bounds(items: Any, outer: int = 1) -> list[tuple[int, int]]:
     """(own maximum, product of enclosing maxima) for every repeat in a parsed regex."""
@@ -108,6 +112,7 @@ SLOW_PATTERN_S = 0.5
 
 MAX_REPEAT_PRODUCT = 1000  # (?:[a-z]{1,40}\.){1,4} is fine; (?:a{1,100}){1,100} is not
 
+
 def lint_pattern(pattern: str) -> str | None:
     """Why ``pattern`` could backtrack badly or rescan a long paste, or None when it is fine."""
     from re import _parser as p  # type: ignore[attr-defined]
@@ -121,6 +126,7 @@ def lint_pattern(pattern: str) -> str | None:
         return "a repeat inside a repeat can backtrack catastrophically; bound both tightly"
     return None
 
+
 def _time_pattern(regex: re.Pattern[str]) -> float:
     """Seconds to scan a long hostile-looking input: a guard against slow patterns."""
     sample = ("转账转账12345 安全账户，，，" * 200 + "a" * 2000 + "1" * 2000)
@@ -128,6 +134,7 @@ def _time_pattern(regex: re.Pattern[str]) -> float:
     for _ in regex.finditer(sample):
         pass
     return time.perf_counter() - t0
+
 
 def _compile_signal(name: str, spec: Any, fragments: dict[str, str], file: str) -> dict[str, Any]:
     if not isinstance(spec, dict):
@@ -163,7 +170,9 @@ def _compile_signal(name: str, spec: Any, fragments: dict[str, str], file: str) 
         "patterns": expanded,
         "negatable": bool(spec.get("negatable", True)),
         "asker": bool(spec.get("asker", False)),
+        "identity": bool(spec.get("identity", False)),
     }
+
 
 def _check_rule(rule: Any, file: str, category: str | None) -> dict[str, Any]:
     if not isinstance(rule, dict):
@@ -222,8 +231,10 @@ def _check_rule(rule: Any, file: str, category: str | None) -> dict[str, Any]:
         "_signals": sorted(conditions.signal_names(tree)),
     }
 
+
 def _rule_files(rules_dir: Path) -> list[Path]:
     return sorted(p for p in rules_dir.glob("*.toml") if not p.name.startswith("_"))
+
 
 def _load_language(rules_dir: Path) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
     lang = _load_toml(rules_dir / "_language.toml")
@@ -248,6 +259,7 @@ def _load_language(rules_dir: Path) -> tuple[dict[str, Any], dict[str, str], dic
             if other not in advice:
                 raise RuleError("_language.toml", key, "advice.replaces", f"{other!r} is not an advice id")
     return lang, fragments, advice
+
 
 def compile_rules(rules_dir: Path) -> dict[str, Any]:
     """Validate every rule file and return the JSON-able bundle."""
@@ -293,6 +305,7 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     }
     return bundle
 
+
 def _check_topics(topics: Any, signals: dict[str, Any]) -> None:
     """[topics] maps a category to the signals that show a text is about it (for infer_category rules)."""
     if not isinstance(topics, dict):
@@ -303,6 +316,7 @@ def _check_topics(topics: Any, signals: dict[str, Any]) -> None:
         for name in _str_list(names, "_language.toml", cat, "topics"):
             if name not in signals:
                 raise RuleError("_language.toml", cat, "topics", f"signal {name!r} is not defined")
+
 
 def _cross_check(
     rules: list[dict[str, Any]],

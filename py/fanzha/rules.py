@@ -17,6 +17,8 @@ SCHEMA_VERSION = 1
 
 # The engine's records are NamedTuples: dataclass() writes and compiles its classes' methods when a
 # module is imported, about 50 ms of the page's start-up for ten classes.
+
+
 class Signal(NamedTuple):
     name: str
     regex: re.Pattern[str] | None
@@ -24,6 +26,8 @@ class Signal(NamedTuple):
     negatable: bool
     asker: bool
     needs: frozenset[str] | None  # regex can only match a text holding one of these (None: unknown)
+    identity: bool  # who the other side claims to be: evidence even in a speaker's name ("刘局长：…")
+
 
 class Rule(NamedTuple):
     id: str
@@ -40,17 +44,21 @@ class Rule(NamedTuple):
     infer_category: bool
     examples: dict[str, list[str]]
 
+
 def bundle_lexicon(bundle: dict[str, Any]) -> list[str]:
     """The words jieba must keep whole: the language's lexicon and every token signal's words."""
     tokens = {w for spec in bundle["signals"].values() for w in spec["tokens"]}
     return sorted(set(bundle["language"].get("lexicon", [])) | tokens)
 
+
 def _as_needs(value: list[str] | None) -> frozenset[str] | None:
     return None if value is None else frozenset(value)
+
 
 def _as_node(value: Any) -> Any:
     """A condition tree back from JSON: lists were tuples."""
     return tuple(_as_node(v) for v in value) if isinstance(value, list) else value
+
 
 def language_patterns(lang: dict[str, Any]) -> dict[str, str]:
     """The language's word lists, each as the one pattern a check runs over the whole paste."""
@@ -61,6 +69,7 @@ def language_patterns(lang: dict[str, Any]) -> dict[str, str]:
         **({"warning_markers": "|".join(markers)} if markers else {}),
     }
 
+
 def first_chars_of(bundle: dict[str, Any]) -> dict[str, dict[str, str | None]]:
     """The guard (scan_guard) of every pattern a check runs over the whole paste, by signal and by
     language list."""
@@ -70,8 +79,10 @@ def first_chars_of(bundle: dict[str, Any]) -> dict[str, dict[str, str | None]]:
     language = {key: scan_guard(pattern) for key, pattern in language_patterns(bundle["language"]).items()}
     return {"signals": signals, "language": language}
 
+
 def _alternation(words: list[str], patterns: list[str], firsts: str | None = None) -> re.Pattern[str] | None:
     return re.compile(guarded(_joined(words, patterns), firsts)) if words or patterns else None
+
 
 class RuleSet(NamedTuple):
     """The compiled rules a check runs with, built once (``compile_rules`` from rules/*.toml in CPython,
@@ -120,6 +131,7 @@ class RuleSet(NamedTuple):
                 spec["negatable"],
                 spec["asker"],
                 _as_needs(needs[name] if name in needs else needs_of(spec["patterns"])),
+                spec.get("identity", False),
             )
             for name, spec in bundle["signals"].items()
         ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 TRIE_GUARD_OVER = 64  # a trie branch with more alternatives than this is split into guarded groups
 
+
 def _trie_pattern(words: list[str]) -> str:
     """One regex for many literal words, shaped as a trie (转(?:账(?:截图)?|给)…), so a position costs
     a few steps instead of one try per word. At each position it matches the longest word."""
@@ -27,6 +28,7 @@ def _trie_pattern(words: list[str]) -> str:
 
     return emit(root)
 
+
 def _guarded(branches: list[tuple[str, str]]) -> str:
     """Alternatives that each start with their own character; a wide branch as groups behind guards.
 
@@ -44,11 +46,13 @@ def _guarded(branches: list[tuple[str, str]]) -> str:
     guarded = [f"(?=[{re.escape(''.join(ch for ch, _ in g))}])(?:{'|'.join(alt for _, alt in g)})" for g in groups]
     return "(?:" + "|".join(guarded) + ")"
 
+
 def _scanner_pattern(words: Iterable[str]) -> str:
     """At each position that starts a word, capture the longest word there (a lookahead: overlaps too)."""
     words = sorted(words)
     first = "".join(sorted({w[0] for w in words}))
     return f"(?=[{re.escape(first)}])(?=({_trie_pattern(words)}))" if words else "(?!)"
+
 
 class WordScanner:
     """Finds every signal word in a text in one pass.
