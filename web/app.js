@@ -5,25 +5,18 @@ import { createEngine } from "./engine-client.js";
 import { $, el } from "./ui/dom.js";
 import { QUESTIONS, compose } from "./ui/guided.js";
 import { readMode, startEmbed, startKiosk } from "./ui/modes.js";
-import { clearReport, entitiesText, renderReport } from "./ui/result.js";
+import { clearReport, entitiesText, recordText, renderReport } from "./ui/result.js";
 
 const TYPING_PAUSE_MS = 400;
-
-const STAGE_LABELS = {
-  start: "正在启动",
-  runtime: "正在加载 Python 运行环境",
-  packages: "正在安装中文分词组件",
-  import: "正在载入检查程序",
-  rules: "正在读取识别规则",
-  warmup: "正在准备分词词典",
-};
 
 const ui = {
   input: $("input"),
   check: $("check"),
   clear: $("clear"),
   status: $("status"),
+  progress: $("load-progress"),
   retry: $("retry"),
+  emptyNote: $("empty-note"),
   result: $("result"),
 };
 
@@ -40,19 +33,47 @@ function setStatus(text, kind) {
   ui.status.dataset.state = kind;
 }
 
+const megabytes = (n) => (n / 1048576).toFixed(1);
+
+// Plain words while the checker gets ready: how much has arrived (and of how much, when the engine
+// client knows), a bar, and that typing is welcome meanwhile. "已就绪" once ready: the tests wait for it.
+function showLoading(s) {
+  const bar = ui.progress;
+  bar.hidden = false;
+  if (s.message) {
+    setStatus(s.message, "loading");
+    bar.removeAttribute("value"); // a restart: no measure of how far it is
+    return;
+  }
+  const bytes = Number(s.bytes) || 0;
+  const total = Number(s.totalBytes) || 0;
+  let amount = "";
+  if (bytes > 0 && total >= bytes) amount = ` ${megabytes(bytes)} / ${megabytes(total)} MB`;
+  else if (bytes > 0) amount = `，已载入 ${megabytes(bytes)} MB`;
+  setStatus(`正在准备检查工具${amount}…可以先粘贴，准备好了会自动检查。`, "loading");
+  if (total >= bytes && total > 0) {
+    bar.max = total;
+    bar.value = bytes;
+  } else if (s.stage !== "start" && s.done > 0 && s.total > 0) {
+    bar.max = s.total; // start-up steps done, of how many
+    bar.value = Math.min(s.done, s.total);
+  } else bar.removeAttribute("value"); // no measure yet: a moving bar, not a stuck one
+}
+
 function onEngineState(s) {
   engineState = s.state;
   ui.retry.hidden = s.state !== "failed";
   if (s.state === "loading") {
-    const label = STAGE_LABELS[s.stage] || "正在加载";
-    const step = s.stage === "start" ? "" : ` ${s.done + 1}/${s.total}`;
-    setStatus(s.message || `正在加载检查引擎…${step}（${label}）。可以先输入，加载好后自动检查。`, "loading");
-  } else if (s.state === "ready") {
+    showLoading(s);
+    return;
+  }
+  ui.progress.hidden = true;
+  if (s.state === "ready") {
     setStatus("已就绪", "ready");
     console.info("fanzha engine ready", s.timings);
   } else {
     // The engine client says what happened (a stalled download, a tampered rules file, an old browser).
-    setStatus(s.message || "检查引擎加载失败，暂时无法检查。你输入的内容还在，可以点“重试”。", "failed");
+    setStatus(s.message || "检查工具没能准备好，暂时无法检查。你输入的内容还在，可以点“重试”。", "failed");
     console.error("fanzha engine failed:", s.error);
   }
 }
@@ -67,14 +88,24 @@ function clearResult() {
   lastReport = null;
 }
 
-/** reveal: scroll the result into view (after a click, not while typing, so the box does not jump). */
-async function runCheck({ reveal = false } = {}) {
+const EMPTY_NOTE = "框里还没有内容。请把对方发来的聊天记录复制、粘贴到上面的框里，或者用自己的话写下对方让你做什么，再点“检查”。";
+
+/**
+ * reveal: scroll the result into view (after a click, not while typing, so the box does not jump);
+ * asked: the user pressed 检查, so an empty box gets an answer too.
+ */
+async function runCheck({ reveal = false, asked = false } = {}) {
   clearTimeout(typingTimer);
   const text = ui.input.value;
   if (!text.trim()) {
     clearResult();
+    if (asked) {
+      ui.emptyNote.textContent = EMPTY_NOTE;
+      ui.input.focus();
+    }
     return;
   }
+  ui.emptyNote.textContent = "";
   if (!engine || engineState === "failed") return;
   try {
     const report = await engine.check(text);
@@ -101,7 +132,10 @@ async function checkForParent(text) {
 
 // Without WebAssembly, Python cannot run here at all: say so instead of loading forever.
 const engine = typeof WebAssembly === "object" ? createEngine(onEngineState) : null;
-if (!engine) setStatus("这个浏览器不支持 WebAssembly，无法在本机检查。请换用新版的手机或电脑浏览器。", "failed");
+if (!engine) {
+  setStatus("这个浏览器太旧，不能在本机检查。请换用新版的手机或电脑浏览器。", "failed");
+  ui.progress.hidden = true;
+}
 
 // --- views: check, guided, learn ---
 
@@ -196,12 +230,14 @@ buildLearn();
 
 ui.input.addEventListener("input", () => {
   $("compose-note").hidden = true;
+  ui.emptyNote.textContent = "";
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => runCheck(), TYPING_PAUSE_MS);
 });
-ui.check.addEventListener("click", () => runCheck({ reveal: true }));
+ui.check.addEventListener("click", () => runCheck({ reveal: true, asked: true }));
 ui.clear.addEventListener("click", () => {
   ui.input.value = "";
+  ui.emptyNote.textContent = "";
   $("compose-note").hidden = true;
   clearResult();
   ui.input.focus();
@@ -211,29 +247,65 @@ ui.retry.addEventListener("click", () => {
   runCheck({ reveal: true }); // the text was kept; check it as soon as the new engine is ready
 });
 
-async function copyEntities() {
-  if (!lastReport) return;
-  const text = entitiesText(lastReport.entities);
-  let ok = false;
+/** Copies text; true when it worked. */
+async function copyText(text) {
   try {
     await navigator.clipboard.writeText(text);
-    ok = true;
+    return true;
   } catch {
     // No clipboard API (plain http on an intranet): copy through a selected, off-screen text box.
     const area = el("textarea", { class: "offscreen", "aria-hidden": "true", tabindex: "-1" });
     area.value = text;
     document.body.append(area);
     area.select();
-    ok = document.execCommand("copy");
+    const ok = document.execCommand("copy");
     area.remove();
+    return ok;
   }
+}
+
+async function copyEntities() {
+  if (!lastReport) return;
+  const ok = await copyText(entitiesText(lastReport.entities));
   $("copy-status").textContent = ok ? "已复制，可以粘贴到备忘录或发给保卫部门。" : "没能复制，请手动抄下来。";
 }
 $("copy").addEventListener("click", copyEntities);
 
+// The record goes nowhere by itself: the phone's share sheet (the user picks whom), or the clipboard.
+const canShare = () => typeof navigator.share === "function";
+if (canShare()) $("share").textContent = "发送检查记录";
+
+async function shareRecord() {
+  if (!lastReport) return;
+  const status = $("share-status");
+  const text = recordText(lastReport);
+  if (canShare()) {
+    try {
+      await navigator.share({ title: "可疑信息检查记录", text });
+      status.textContent = "";
+      return;
+    } catch (err) {
+      if (err && err.name === "AbortError") return; // the user closed the share sheet
+      // Not allowed here (an iframe, no user gesture left): copy instead.
+    }
+  }
+  const ok = await copyText(text);
+  status.textContent = ok
+    ? "已复制检查记录，可以粘贴到微信或短信里，发给单位保卫部门或民警。"
+    : "没能复制。可以点“打印”，或把上面的结论和对方的账号抄下来。";
+}
+$("share").addEventListener("click", shareRecord);
+
 $("print").addEventListener("click", () => window.print());
+// A printout carries everything: folded parts open for it and close again after.
+let openedForPrint = [];
 window.addEventListener("beforeprint", () => {
-  $("print-time").textContent = new Date().toLocaleString("zh-CN", { hour12: false });
+  openedForPrint = [...ui.result.querySelectorAll("details:not([open])")];
+  for (const details of openedForPrint) details.open = true;
+});
+window.addEventListener("afterprint", () => {
+  for (const details of openedForPrint) details.open = false;
+  openedForPrint = [];
 });
 
 // --- modes ---
@@ -247,6 +319,7 @@ function wipe() {
   clearResult();
   showView("check");
   $("copy-status").textContent = "";
+  ui.emptyNote.textContent = "";
   window.scrollTo(0, 0);
   if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
 }

@@ -1,7 +1,7 @@
 // The only main-thread caller of the worker (web/worker/worker.js).
 // main -> worker: {id, type: "check", text}
 // worker -> main: {id, ok: true, result} | {id, ok: false, error, fatal?}
-//                 {type: "progress", stage, done, total, bytes?} | {type: "ready", timings}
+//                 {type: "progress", stage, done, total, bytes?, totalBytes?} | {type: "ready", timings}
 //                 {type: "failed", error, reason} | {type: "staged"}
 //
 // Requests are serialised: one check at a time in the worker, and only the newest waiting one is kept.
@@ -12,10 +12,11 @@
 /**
  * @typedef {{id: number, type: "check", text: string}} CheckRequest
  * @typedef {{id: number, ok: true, result: object} | {id: number, ok: false, error: string, fatal?: boolean}} CheckReply
- * @typedef {{type: "progress", stage: string, done: number, total: number, bytes?: number}} Progress
+ * @typedef {{type: "progress", stage: string, done: number, total: number, bytes?: number, totalBytes?: number}} Progress
+ *   bytes: loaded so far (downloads and cache reads); totalBytes, when the worker knows it: of how many
  * @typedef {{type: "ready", timings: Object<string, number>}} Ready   start-up stage -> milliseconds
  * @typedef {{type: "failed", error: string, reason: string}} Failed
- * @typedef {{state: "loading", stage: string, done: number, total: number, bytes?: number, message?: string}
+ * @typedef {{state: "loading", stage: string, done: number, total: number, bytes?: number, totalBytes?: number, message?: string}
  *         | {state: "ready", timings: Object<string, number>}
  *         | {state: "failed", error: string, reason: string, message: string}} EngineState
  *   stage "start" (worker created) and "restart" (after a crash or a check over its budget) come from
@@ -30,15 +31,15 @@ const STALL_MS = 30_000; // start-up with neither a downloaded byte nor a new st
 
 // What the user reads, by failure reason: what happened, and what to do. The typed text is kept.
 export const MESSAGES = {
-  download: "检查引擎没有下载完整，可能是网络断了。你输入的内容还在，请检查网络后点“重试”。",
-  stalled: "检查引擎下载停住了，很久没有进展。你输入的内容还在，请检查网络后点“重试”。",
-  integrity: "检查规则文件或引擎文件和这个版本对不上（可能被缓存或改动过），为安全起见没有使用。请点“重试”或刷新页面。",
-  python: "检查引擎启动出错了。你输入的内容还在，请点“重试”；仍不行请换用新版浏览器。",
-  "no-wasm": "这个浏览器不支持 WebAssembly，无法在本机检查。请换用新版的手机或电脑浏览器。",
-  "no-module-worker": "这个浏览器版本太旧，无法在本机运行检查引擎。请换用新版的手机或电脑浏览器。",
-  crashed: "检查引擎意外停止，重启后仍不能完成这次检查。你输入的内容还在，请点“重试”。",
+  download: "检查工具没有下载完整，可能是网络断了。你输入的内容还在，请检查网络后点“重试”。",
+  stalled: "检查工具下载停住了，很久没有进展。你输入的内容还在，请检查网络后点“重试”。",
+  integrity: "检查规则文件或检查工具的文件和这个版本对不上（可能被缓存或改动过），为安全起见没有使用。请点“重试”或刷新页面。",
+  python: "检查工具启动出错了。你输入的内容还在，请点“重试”；仍不行请换用新版浏览器。",
+  "no-wasm": "这个浏览器太旧，不能在本机检查。请换用新版的手机或电脑浏览器。",
+  "no-module-worker": "这个浏览器太旧，不能在本机检查。请换用新版的手机或电脑浏览器。",
+  crashed: "检查工具意外停了，重新准备后仍没能完成这次检查。你输入的内容还在，请点“重试”。",
   timeout: "这段内容检查太久，已经停止。你输入的内容还在，可以删去一部分后再试。",
-  restarting: "检查引擎出了点问题，正在重新启动，完成后会自动再检查一次。",
+  restarting: "检查工具出了点问题，正在重新准备，好了会自动再检查一次。",
 };
 
 /** An Error whose userMessage is a Chinese sentence for the page to show. */
@@ -119,7 +120,7 @@ export function createEngine(onState, options = {}) {
     const msg = event.data || {};
     if (msg.type === "progress") {
       watchStartup();
-      state({ state: "loading", stage: msg.stage, done: msg.done, total: msg.total, bytes: msg.bytes });
+      state({ state: "loading", stage: msg.stage, done: msg.done, total: msg.total, bytes: msg.bytes, totalBytes: msg.totalBytes });
     } else if (msg.type === "ready") {
       clearTimeout(stallTimer);
       isReady = true;

@@ -51,7 +51,10 @@ def test_html_scripts_svg_and_javascript_links_stay_inert_text(ready_page: Page)
 
     assert ready_page.evaluate("window.__pwned") is None
     assert count_active(ready_page) == before, "the pasted text added elements to the page"
-    assert ready_page.locator("a[href]").count() == 0, "the page shows no links at all, least of all a scammer's"
+    # The page's only links are its own phone links (110, 96110); nothing pasted ever becomes one.
+    assert ready_page.locator('a[href]:not([href^="tel:"])').count() == 0, "no link from the pasted text"
+    assert set(ready_page.locator("a[href]").evaluate_all("(els) => els.map((e) => e.getAttribute('href'))")) <= {
+        "tel:110", "tel:96110"}
 
 
 FREEZE_MS = 2500

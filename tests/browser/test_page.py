@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from test_result import merged_cards
 
 import fanzha
 
@@ -65,11 +66,15 @@ def test_page_shows_what_the_engine_reports_under_cpython(ready_page: Page) -> N
     check_by_click(ready_page, FAKE_LEADER_CHAT)
 
     expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", report["verdict"])
-    findings = ready_page.get_by_test_id("finding")
-    expect(findings).to_have_count(len(report["findings"]))
-    for i, finding in enumerate(report["findings"]):
-        expect(findings.nth(i)).to_have_attribute("data-rule", finding["rule"])
-        expect(findings.nth(i).locator("mark")).to_have_text([e["text"] for e in finding["evidence"]])
+    # Findings of one pattern (or the same words) share a card, which shows every title and their words.
+    cards = merged_cards(report["findings"])
+    shown = ready_page.get_by_test_id("finding")
+    expect(shown).to_have_count(len(cards))
+    for i, members in enumerate(cards):
+        expect(shown.nth(i)).to_have_attribute("data-rule", members[0]["rule"])
+        expect(shown.nth(i).locator(".finding-title")).to_have_text([f["title"] for f in members])
+        words = list(dict.fromkeys(e["text"] for f in members for e in f["evidence"]))[:12]
+        expect(shown.nth(i).locator(".evidence mark")).to_have_text(words)
 
 
 def test_benign_reimbursement_chat_is_not_warned(ready_page: Page) -> None:
@@ -104,9 +109,9 @@ def test_input_works_while_loading_and_checks_once_ready(page: Page, site_url: s
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(site_url)
     # Python needs seconds to load; the box must take input and the click must not be lost meanwhile.
-    expect(page.get_by_test_id("status")).to_contain_text("正在加载")
+    expect(page.get_by_test_id("status")).to_contain_text("正在准备检查工具")
     check_by_click(page, FAKE_LEADER_CHAT)
-    expect(page.get_by_test_id("status")).to_contain_text("正在加载")
+    expect(page.get_by_test_id("status")).to_contain_text("正在准备检查工具")
 
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
     wait_ready(page)

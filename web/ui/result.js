@@ -1,24 +1,19 @@
-// The result view: verdict, findings by category, the text with its evidence marked, what to do now,
-// and the details to write down. Everything the user typed reaches the DOM as text nodes only.
+// The result view. First screen: the verdict, why (one line), the first steps with 110 and 96110 to tap,
+// what to do if the money has gone (static in index.html), the record to hand over. Then the details:
+// one card per pattern, the rest of the advice, what to write down, the text with its evidence marked.
+// Everything the user typed reaches the DOM as text nodes only.
 import { $, el } from "./dom.js";
 
+// Short on purpose: a verdict that wraps must not leave one character alone on its line (style.css
+// balances its lines; each clause is kept whole, so a line breaks after the comma).
 export const VERDICTS = {
-  high: {
-    text: "很可能是诈骗，先不要转账",
-    note: "下面这些说法是常见的诈骗手法。先停下，当面或打你原来就有的电话核实。",
-  },
-  medium: {
-    text: "有可疑之处，请先核实",
-    note: "有些说法和常见诈骗手法相似。转账前，当面或打你原来就有的电话核实。",
-  },
+  high: { text: "很可能是诈骗，先别转钱", note: "" },
+  medium: { text: "有可疑之处，先核实", note: "" },
   low: {
-    text: "未发现明显诈骗特征",
-    note: "有几处值得留意。记住：凡是要求转账、汇款的，都先当面或打原来的电话核实；不给陌生账户转账，不说验证码。",
+    text: "没发现明显的诈骗说法",
+    note: "有几处值得留意。转账前先核实；不给陌生账户转账，不说验证码。",
   },
-  none: {
-    text: "未发现诈骗特征",
-    note: "这只说明没有发现已知的诈骗说法。凡是要求转账、汇款的，仍请先当面或打原来的电话核实。",
-  },
+  none: { text: "没发现诈骗说法", note: "这不等于一定安全：凡是要你转账的，仍要先核实。" },
 };
 
 export const CATEGORIES = {
@@ -36,17 +31,46 @@ export const CATEGORIES = {
   other: "其他可疑做法",
 };
 
+// In the user's terms, for a "why" line when the top finding is the learned scorer's (its title names no pattern).
+const CATEGORY_WHY = {
+  investment: "对方拉你投资理财，说能稳赚、高回报",
+  loan: "贷款还没放，先要你交钱",
+  brushing: "刷单、做任务返钱，要你先垫钱",
+  impersonate_police: "对方自称公检法或社保医保人员，要你转钱",
+  impersonate_leader: "对方自称领导或熟人，要你先转钱",
+  fake_customer_service: "对方自称客服，以退款、理赔为由要你操作",
+  credit_repair: "说要帮你注销校园贷、修复征信，要你转钱",
+  fake_shopping: "买东西要你私下先付钱，或付了还要加钱",
+  game_trade: "游戏交易要你私下转账、先交费",
+  romance: "网上认识、没见过面的人找理由要钱",
+  flight_refund: "说航班取消、要退改签，让你先交钱",
+  other: "说法和已知的诈骗信息很像",
+};
+
+const MODEL_RULE = "resembles_known_scams"; // fanzha.report.MODEL_RULE: the learned scorer's finding
+
 const SEVERITIES = { high: "高风险", medium: "中风险", low: "低风险" };
+const SEVERITY_RANK = { high: 3, medium: 2, low: 1 };
 
-const ENTITY_LABELS = [
-  ["accounts", "账号、户名"],
-  ["contacts", "微信、QQ 等联系方式"],
-  ["phones", "电话"],
-  ["urls", "链接"],
-  ["apps", "软件"],
-  ["amounts", "金额"],
-];
+// Known kinds of report.entities, in the order a police officer asks for them; any other list the engine
+// adds is shown too, under its key, so nothing it found is left out.
+const ENTITY_LABELS = {
+  accounts: "账号、户名",
+  names: "收款人",
+  banks: "开户银行",
+  phones: "电话",
+  contacts: "微信、QQ 等联系方式",
+  urls: "链接",
+  apps: "软件",
+  amounts: "金额",
+};
 
+// The steps shown first: the most urgent of the report's advice, then the call step (static in
+// index.html, with its tel: links). Advice that names 110 or 96110 is what the call step says.
+const FIRST_STEPS = 3;
+const CALLS = /(^|\D)(110|96110)(\D|$)/;
+export const CALL_STEP = "拿不准，打 96110 反诈专线问一问；已经转了钱，马上打 110 报警。";
+const QUIET_STEPS = ["凡是要你转账、汇款的，先当面或打你原来就存着的电话核实，不要用对方给的号码。"];
 const MAX_EVIDENCE_WORDS = 12;
 
 const URL_FLAGS = { apk: "安装包，千万别装", ip_host: "网址是一串数字，很可疑" };
@@ -77,7 +101,7 @@ function utf16Offsets(text, limit) {
 
 /**
  * The checked text with every evidence span inside a <mark>; each mark knows which findings it serves.
- * @returns {{node: HTMLElement, marksOf: Map<number, HTMLElement[]>}}
+ * @returns {{node: HTMLElement, marksOf: Map<number, HTMLElement[]>, marks: HTMLElement[]}} marks: all, in text order
  */
 function markedText(text, findings, limit) {
   const offsets = utf16Offsets(text, limit);
@@ -103,6 +127,7 @@ function markedText(text, findings, limit) {
   const box = $("marked");
   const parts = [];
   const marksOf = new Map();
+  const marks = [];
   const active = new Map(); // finding index -> how many of its spans cover the current piece
   for (let k = 0; k + 1 < cuts.length; k++) {
     const [a, b] = [cuts[k], cuts[k + 1]];
@@ -120,10 +145,11 @@ function markedText(text, findings, limit) {
       marksOf.get(index).push(mark);
     }
     parts.push(mark);
+    marks.push(mark);
   }
   if (offsets[count] < text.length) parts.push(el("span", { class: "cut" }, "……（后面的内容没有检查）"));
   box.replaceChildren(...parts);
-  return { node: box, marksOf };
+  return { node: box, marksOf, marks };
 }
 
 let emphasised = [];
@@ -137,52 +163,130 @@ function emphasise(marks) {
   marks[0].focus({ preventScroll: true });
 }
 
-function renderFinding(finding, marks) {
-  const show = el("button", { type: "button", class: "link-button", "data-testid": "show-evidence" }, "在原文中标出");
+/**
+ * Findings that show one pattern (the same category) or the same words (one's evidence spans all among
+ * the other's) become one card: [[index, ...], ...], each in report order, cards in order of their first.
+ */
+export function mergeFindings(findings) {
+  const root = findings.map((_, i) => i);
+  const find = (i) => (root[i] === i ? i : (root[i] = find(root[i])));
+  const join = (a, b) => {
+    const [x, y] = [find(a), find(b)];
+    if (x !== y) root[Math.max(x, y)] = Math.min(x, y);
+  };
+  const firstOf = new Map();
+  findings.forEach((finding, i) => {
+    if (firstOf.has(finding.category)) join(firstOf.get(finding.category), i);
+    else firstOf.set(finding.category, i);
+  });
+  const spans = findings.map((f) => new Set((f.evidence || []).map((e) => `${e.start}:${e.end}`)));
+  const within = (a, b) => a.size > 0 && a.size <= b.size && [...a].every((key) => b.has(key));
+  for (let i = 0; i < findings.length; i++) {
+    for (let j = i + 1; j < findings.length; j++) {
+      if (find(i) !== find(j) && (within(spans[i], spans[j]) || within(spans[j], spans[i]))) join(i, j);
+    }
+  }
+  const cards = new Map();
+  findings.forEach((_, i) => {
+    const r = find(i);
+    if (!cards.has(r)) cards.set(r, []);
+    cards.get(r).push(i);
+  });
+  return [...cards.values()];
+}
+
+/** Each distinct evidence word of the findings, in order, at most MAX_EVIDENCE_WORDS; and how many there are. */
+function evidenceWords(findings) {
+  const words = [...new Set(findings.flatMap((f) => (f.evidence || []).map((e) => e.text)))];
+  return { shown: words.slice(0, MAX_EVIDENCE_WORDS), count: words.length };
+}
+
+
+function renderCard(members, marks) {
+  const [first] = members;
+  const severity = members.reduce((top, f) => ((SEVERITY_RANK[f.severity] || 0) > (SEVERITY_RANK[top] || 0) ? f.severity : top), first.severity);
   const item = el(
     "li",
     {
       "data-testid": "finding",
-      "data-rule": finding.rule,
-      "data-category": finding.category,
-      "data-severity": finding.severity,
-      class: `finding sev-${finding.severity}`,
+      "data-rule": first.rule,
+      "data-category": first.category,
+      "data-severity": severity,
+      "data-rules": members.map((f) => f.rule).join(" "),
+      class: `finding sev-${severity}`,
     },
-    el("p", { class: "finding-meta" }, SEVERITIES[finding.severity] || ""),
-    el("p", { class: "finding-title" }, finding.title),
-    el("p", { class: "finding-why" }, finding.explanation),
+    el("p", { class: "finding-meta" }, [SEVERITIES[severity], CATEGORIES[first.category] || CATEGORIES.other].filter(Boolean).join(" · ")),
   );
-  // The same words may be evidence thousands of times in a long paste: list each once, at most a dozen.
-  const words = [...new Set((finding.evidence || []).map((e) => e.text))];
-  if (words.length) {
-    const shown = words.slice(0, MAX_EVIDENCE_WORDS).map((w) => el("mark", {}, w));
-    const more = words.length > MAX_EVIDENCE_WORDS ? [`等 ${words.length} 种说法`] : [];
-    item.append(el("p", { class: "evidence" }, "原文：", ...shown, ...more));
+  // Every rule's title stays visible: each names one thing the other side did.
+  if (members.length === 1) item.append(el("p", { class: "finding-title" }, first.title));
+  else item.append(el("ul", { class: "finding-titles" }, ...members.map((f) => el("li", { class: "finding-title" }, f.title))));
+  item.append(el("p", { class: "finding-why" }, first.explanation));
+  if (members.length > 1) {
+    const more = el(
+      "details",
+      { class: "more-why" },
+      el("summary", {}, `另外 ${members.length - 1} 条为什么可疑`),
+      ...members.slice(1).map((f) => el("p", {}, el("strong", {}, `${f.title}：`), f.explanation)),
+    );
+    more.addEventListener("click", (event) => event.stopPropagation()); // opening it is not "show me the words"
+    item.append(more);
+  }
+  const { shown, count } = evidenceWords(members);
+  if (shown.length) {
+    const rest = count > shown.length ? [`等 ${count} 种说法`] : [];
+    item.append(el("p", { class: "evidence" }, "原文：", ...shown.map((w) => el("mark", {}, w)), ...rest));
   }
   if (marks.length) {
-    item.append(show);
+    item.append(el("button", { type: "button", class: "link-button", "data-testid": "show-evidence" }, "在原文中标出"));
     item.classList.add("clickable");
     item.addEventListener("click", () => emphasise(marks));
   }
   return item;
 }
 
-function renderFindings(findings, marksOf) {
-  const groups = new Map();
-  findings.forEach((finding, index) => {
-    if (!groups.has(finding.category)) groups.set(finding.category, []);
-    groups.get(finding.category).push(renderFinding(finding, marksOf.get(index) || []));
+function renderFindings(findings, marksOf, allMarks) {
+  const cards = mergeFindings(findings).map((indices) => {
+    // A mark may serve several findings of a card: each once, in the order of the text.
+    const own = new Set(indices.flatMap((i) => marksOf.get(i) || []));
+    const marks = indices.length === 1 ? marksOf.get(indices[0]) || [] : allMarks.filter((m) => own.has(m));
+    return renderCard(indices.map((i) => findings[i]), marks);
   });
-  const sections = [...groups].map(([category, items]) =>
-    el(
-      "section",
-      { class: "category", "data-testid": "category", "data-category": category },
-      el("h4", {}, CATEGORIES[category] || CATEGORIES.other),
-      el("ul", { class: "findings" }, ...items),
-    ),
-  );
-  $("findings").replaceChildren(...sections);
+  $("findings").replaceChildren(...cards);
   $("findings-block").hidden = findings.length === 0;
+}
+
+/**
+ * One line under the verdict, in the user's terms: the title of the strongest pattern's first finding
+ * (a rule's title names what the other side did); the scorer's finding names no pattern, so its
+ * category says it instead.
+ */
+export function whyLine(report) {
+  const findings = report.findings || [];
+  if (!findings.length) return "没有找到常见诈骗里的说法。";
+  const top = (report.categories || [])[0];
+  const named = findings.filter((f) => f.rule !== MODEL_RULE);
+  const pick = named.find((f) => f.category === top) || named[0];
+  const line = pick ? pick.title : CATEGORY_WHY[findings[0].category] || CATEGORY_WHY.other;
+  return report.verdict === "low" ? `值得留意：${line}` : line;
+}
+
+/** The advice as the page shows it: {first: the first steps, more: the rest}; the call step follows first. */
+export function adviceSteps(report) {
+  const advice = (report.advice || []).filter((a) => !CALLS.test(a));
+  if (!advice.length && (report.verdict === "none" || report.verdict === "low")) return { first: QUIET_STEPS, more: [] };
+  return { first: advice.slice(0, FIRST_STEPS), more: advice.slice(FIRST_STEPS) };
+}
+
+function renderAdvice(report) {
+  const { first, more } = adviceSteps(report);
+  const list = $("advice");
+  const call = $("call-step");
+  for (const li of [...list.children]) if (li !== call) li.remove();
+  call.before(...first.map((a) => el("li", {}, a)));
+  $("advice-title").textContent = report.verdict === "high" || report.verdict === "medium" ? "现在就做" : "转账前记住";
+  $("more-advice").replaceChildren(...more.map((a) => el("li", {}, a)));
+  $("more-advice").start = first.length + 2;
+  $("more-advice-block").hidden = more.length === 0;
 }
 
 // Digits grouped by three with at most three decimals, as toLocaleString("zh-CN") writes them
@@ -194,20 +298,25 @@ function formatAmount(value) {
   return `${whole.replace(/\B(?=(\d{3})+$)/g, ",")}${fraction ? `.${fraction}` : ""} 元`;
 }
 
-/** Rows of [label, [display strings]] for the entities found; shared by the panel and the copy text. */
+/** Rows of [label, [display strings], key] for every list in report.entities that has something in it. */
 function entityRows(entities) {
   const rows = [];
-  for (const [key, label] of ENTITY_LABELS) {
-    const values = (entities && entities[key]) || [];
-    if (!values.length) continue;
+  if (!entities || typeof entities !== "object") return rows;
+  const keys = [...Object.keys(ENTITY_LABELS), ...Object.keys(entities).filter((k) => !(k in ENTITY_LABELS))];
+  for (const key of keys) {
+    const values = entities[key];
+    if (!Array.isArray(values) || !values.length || values.some((v) => v === null || typeof v === "object")) continue;
+    const label = ENTITY_LABELS[key] || key;
     if (key === "amounts") rows.push([label, values.map(formatAmount), key]);
     else if (key === "urls") {
-      const flags = (entities && entities.url_flags) || {};
+      const flags = entities.url_flags || {};
       rows.push([label, values.map((u) => [String(u), (flags[u] || []).map((f) => URL_FLAGS[f] || f)]), key]);
     } else rows.push([label, values.map(String), key]);
   }
   return rows;
 }
+
+const entityLine = (values, key) => (key === "urls" ? values.map(([u, f]) => (f.length ? `${u}（${f.join("，")}）` : u)) : values);
 
 function renderEntities(entities) {
   const rows = entityRows(entities);
@@ -231,10 +340,43 @@ function renderEntities(entities) {
 /** Plain text of the details panel, for the copy button. */
 export function entitiesText(entities) {
   const lines = ["对方的信息（反诈检查记录）"];
-  for (const [label, values, key] of entityRows(entities)) {
-    const shown = key === "urls" ? values.map(([u, f]) => (f.length ? `${u}（${f.join("，")}）` : u)) : values;
-    lines.push(`${label}：${shown.join("；")}`);
+  for (const [label, values, key] of entityRows(entities)) lines.push(`${label}：${entityLine(values, key).join("；")}`);
+  return lines.join("\n");
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+/** "2026-12-01 14:05" in local time (not toLocaleString: its locale data costs a first result time). */
+export function localTime(date = new Date()) {
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * The record to hand over, as plain text: what the print view shows, for a chat or a text message to the
+ * unit's security office or the police. Made on the device; it goes where the user sends it, nowhere else.
+ */
+export function recordText(report, date = new Date()) {
+  const verdict = VERDICTS[report.verdict] || VERDICTS.none;
+  const findings = report.findings || [];
+  const lines = ["【可疑信息检查记录】", `检查时间：${localTime(date)}`, `结论：${verdict.text}`, `原因：${whyLine(report)}`];
+  if (findings.length) {
+    lines.push("", "发现的可疑之处：");
+    findings.forEach((f, i) => {
+      lines.push(`${i + 1}. ${f.title}${SEVERITIES[f.severity] ? `（${SEVERITIES[f.severity]}）` : ""}`);
+      const { shown, count } = evidenceWords([f]);
+      if (shown.length) lines.push(`   原文说法：${shown.map((w) => `“${w}”`).join("、")}${count > shown.length ? ` 等 ${count} 种` : ""}`);
+    });
   }
+  const rows = entityRows(report.entities);
+  if (rows.length) {
+    lines.push("", "对方的信息：");
+    for (const [label, values, key] of rows) lines.push(`${label}：${entityLine(values, key).join("；")}`);
+  }
+  const { first, more } = adviceSteps(report);
+  lines.push("", "该怎么做：");
+  [...first, CALL_STEP, ...more].forEach((a, i) => lines.push(`${i + 1}. ${a}`));
+  lines.push("", "本记录由“转账前，查一查”在本机生成，检查内容没有上传。");
   return lines.join("\n");
 }
 
@@ -248,32 +390,36 @@ export function renderReport(report, text) {
   const findings = report.findings || [];
   $("verdict").dataset.verdict = report.verdict;
   $("verdict-box").dataset.verdict = report.verdict;
-  $("verdict").textContent = verdict.text;
+  $("verdict").replaceChildren(...verdict.text.split(/(?<=，)/).map((clause) => el("span", { class: "clause" }, clause)));
+  const why = whyLine(report);
+  $("why").textContent = why;
   $("verdict-note").textContent = verdict.note;
+  $("verdict-note").hidden = !verdict.note;
   const notes = report.notes || [];
   $("notes").textContent = notes.join(" ");
   $("notes").hidden = notes.length === 0;
 
   emphasised = [];
-  const { marksOf } = markedText(text, findings, checkedLength(report));
+  const { marksOf, marks } = markedText(text, findings, checkedLength(report));
   $("text-block").hidden = findings.length === 0;
-  renderFindings(findings, marksOf);
-  const advice = report.advice || [];
-  $("advice").replaceChildren(...advice.map((a) => el("li", {}, a)));
-  $("advice-block").hidden = advice.length === 0;
+  renderFindings(findings, marksOf, marks);
+  renderAdvice(report);
   renderEntities(report.entities);
   $("copy-status").textContent = "";
+  $("share-status").textContent = "";
+  $("print-time").textContent = localTime();
   $("result").hidden = false;
 
-  const count = findings.length ? `发现 ${findings.length} 处可疑。` : "";
-  $("announce").textContent = `检查结果：${verdict.text}。${count}`;
+  $("announce").textContent = `检查结果：${verdict.text}。${findings.length ? why : ""}`;
 }
 
 export function clearReport() {
   $("result").hidden = true;
   delete $("verdict").dataset.verdict;
-  for (const id of ["findings", "advice", "entities", "marked", "verdict", "verdict-note", "notes", "announce"]) {
+  for (const id of ["findings", "more-advice", "entities", "marked", "verdict", "why", "verdict-note", "notes", "announce", "share-status", "copy-status"]) {
     $(id).replaceChildren();
   }
+  for (const li of [...$("advice").children]) if (li.id !== "call-step") li.remove();
+  $("paid").open = false;
   emphasised = [];
 }
