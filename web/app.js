@@ -36,7 +36,7 @@ function setStatus(text, kind) {
 const megabytes = (n) => (n / 1048576).toFixed(1);
 
 // Plain words while the checker gets ready: how much has arrived (and of how much, when the engine
-// client knows), a bar, and that typing is welcome meanwhile. "已就绪" once ready: the tests wait for it.
+// client knows), a bar, and that typing is welcome meanwhile. "准备好了" once ready: the tests wait for it.
 function showLoading(s) {
   const bar = ui.progress;
   bar.hidden = false;
@@ -69,7 +69,7 @@ function onEngineState(s) {
   }
   ui.progress.hidden = true;
   if (s.state === "ready") {
-    setStatus("已就绪", "ready");
+    setStatus("准备好了", "ready");
     console.info("fanzha engine ready", s.timings);
   } else {
     // The engine client says what happened (a stalled download, a tampered rules file, an old browser).

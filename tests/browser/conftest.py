@@ -108,7 +108,7 @@ def loaded_page(browser: Browser, site_url: str) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.goto(site_url)
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -138,7 +138,7 @@ def open_ready(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.goto(url)
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     return page
 
 
@@ -216,5 +216,5 @@ def embedding_parent(
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.goto(origin + "/parent.html")
-    expect(page.frame_locator("#fanzha").get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.frame_locator("#fanzha").get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     return page

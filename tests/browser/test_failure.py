@@ -114,7 +114,7 @@ def test_a_check_over_its_budget_restarts_the_worker_and_is_answered(context: Br
 
 def test_a_worker_crash_in_the_middle_of_a_check_is_recovered(context: BrowserContext, site_url: str) -> None:
     page = open_page(context, site_url)
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     (worker,) = page.workers
     worker.evaluate("() => { self.onmessage = () => { throw new Error('test: the worker crashed'); }; }")
     page.get_by_test_id("input").fill(SCAM)
@@ -144,7 +144,7 @@ def test_the_engine_started_before_the_app_loaded_is_taken_over(context: Browser
     assert worker.evaluate("() => self.fanzhaBench('你好', 1).then(() => true)")
     assert len(held) == 1, "app.js was requested and is still held"
     held[0].continue_()
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     page.get_by_test_id("input").fill(SCAM)
     page.get_by_test_id("check").click()
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)

@@ -109,11 +109,11 @@ def test_page_reloads_and_checks_offline_after_one_visit(offline_context: Browse
     page.goto(offline_site)
     # The second visit: the page is the service worker's and the engine has started before the network goes.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=ENGINE_TIMEOUT_MS)
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     offline_context.set_offline(True)
     try:
         page.reload()
-        expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+        expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
         check(page, SCAM)
     finally:
         offline_context.set_offline(False)
@@ -128,7 +128,7 @@ def test_offline_page_keeps_its_query_and_its_worker_paths(offline_context: Brow
         page.goto(offline_site + "?mode=kiosk&idle=600")
         assert page.evaluate("location.search") == "?mode=kiosk&idle=600"
         assert page.evaluate("document.documentElement.dataset.mode") == "kiosk"
-        expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+        expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
         check(page, SCAM)
     finally:
         offline_context.set_offline(False)
@@ -176,6 +176,6 @@ def test_a_waiting_new_version_is_offered_and_reload_takes_it(browser: Browser, 
     with page.expect_navigation():
         update.click()
     expect(page.get_by_test_id("update")).to_have_count(0)
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     assert page.evaluate("async () => !(await navigator.serviceWorker.getRegistration()).waiting")
     context.close()

@@ -35,7 +35,7 @@ WARNED_FINDINGS = '[data-testid="finding"][data-severity="high"], [data-testid="
 
 
 def wait_ready(page: Page) -> None:
-    expect(page.get_by_test_id("status")).to_have_text("已就绪")
+    expect(page.get_by_test_id("status")).to_have_text("准备好了")
 
 
 def check_by_click(page: Page, text: str) -> None:

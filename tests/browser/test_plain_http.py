@@ -39,7 +39,7 @@ def test_plain_http_on_an_intranet_host_checks_without_secure_context_features(i
     assert page.evaluate("[isSecureContext, 'serviceWorker' in navigator, Boolean(crypto.subtle)]") == [
         False, False, False,
     ]
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     page.get_by_test_id("input").fill(SCAM)
     page.get_by_test_id("check").click()
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high", timeout=ENGINE_TIMEOUT_MS)

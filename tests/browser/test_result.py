@@ -93,7 +93,7 @@ def phone(browser: Browser, site_url: str) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(ENGINE_TIMEOUT_MS)
     page.goto(site_url)
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -282,11 +282,11 @@ def test_loading_speaks_plain_words_with_a_bar_and_ends_ready(browser: Browser, 
     box = page.get_by_test_id("input")
     expect(box).to_be_editable()  # typing is welcome before the checker is ready
     box.fill("对方：我是刘处长，")
-    expect(page.get_by_test_id("status")).to_have_text("已就绪", timeout=ENGINE_TIMEOUT_MS)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
     statuses = page.evaluate("window.__statuses")
     context.close()
 
-    loading = [(text, bar) for text, bar in statuses if text != "已就绪"]
+    loading = [(text, bar) for text, bar in statuses if text != "准备好了"]
     assert loading, statuses
     assert all(text.startswith("正在准备检查工具") for text, _ in loading), loading
     assert all(bar is not False for _, bar in loading) and any(bar for _, bar in loading), loading
@@ -296,7 +296,7 @@ def test_loading_speaks_plain_words_with_a_bar_and_ends_ready(browser: Browser, 
         amount = re.search(r"([\d.]+)(?: / ([\d.]+))? MB", text)
         if amount and amount.group(2):
             assert float(amount.group(1)) <= float(amount.group(2)), text
-    assert statuses[-1] == ["已就绪", False], "ready: the bar goes"
+    assert statuses[-1] == ["准备好了", False], "ready: the bar goes"
 
 
 # --- 8. small things ---
