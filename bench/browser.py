@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.server
-import importlib.util
+import importlib
 import json
 import os
 import statistics
@@ -82,10 +82,9 @@ new MutationObserver((_, obs) => {
 
 
 def load_build():
-    spec = importlib.util.spec_from_file_location("fanzha_build", ROOT / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """build.py's package, tools/builder/: build, DIST, is_dist_stale, make_handler, fetch_pyodide..."""
+    sys.path.insert(0, str(ROOT))
+    return importlib.import_module("tools.builder")
 
 
 class Server:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import http.server
-import importlib.util
+import importlib
 import json
 import os
 import subprocess
@@ -49,20 +49,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def load_build_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fanzha_build", ROOT / "build.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """build.py's development server, tools/builder/serve.py: make_server, is_dist_stale, DIST."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("tools.builder.serve")
 
 
 @pytest.fixture(scope="session")
 def site_url() -> Iterator[str]:
     """Builds dist/ if stale (as a subprocess, like a user would) and serves it under BASE."""
-    build = load_build_module()
-    if build.is_dist_stale():
+    dev_server = load_build_module()
+    if dev_server.is_dist_stale():
         subprocess.run([sys.executable, str(ROOT / "build.py"), "build"], cwd=ROOT, check=True)
-    server = build.make_server(build.DIST, port=0, base=BASE, quiet=True)
+    server = dev_server.make_server(dev_server.DIST, port=0, base=BASE, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]

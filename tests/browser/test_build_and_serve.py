@@ -1,4 +1,4 @@
-"""build.py and its server, without a browser: what the page relies on from them."""
+"""build.py (tools/builder/) and its server, without a browser: what the page relies on from them."""
 
 from __future__ import annotations
 
@@ -56,12 +56,12 @@ def test_serve_embed_lets_the_configured_parents_frame_the_page(tmp_path: Path) 
 
     from conftest import load_build_module
 
-    build = load_build_module()
+    dev_server = load_build_module()
     (tmp_path / "index.html").write_text("<!doctype html>", "utf-8")
     (tmp_path / "config.json").write_text(json.dumps({"embed_allowed_origins": ["https://oa.example.gov.cn"]}))
-    for parents, expected in ((build.embed_parents(tmp_path), "frame-ancestors 'self' https://oa.example.gov.cn"),
+    for parents, expected in ((dev_server.embed_parents(tmp_path), "frame-ancestors 'self' https://oa.example.gov.cn"),
                               ([], "frame-ancestors 'self'")):
-        server = build.make_server(tmp_path, port=0, quiet=True, frame_parents=parents)
+        server = dev_server.make_server(tmp_path, port=0, quiet=True, frame_parents=parents)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             csp = fetch(f"http://127.0.0.1:{server.server_address[1]}/")[1]["Content-Security-Policy"]
@@ -92,7 +92,7 @@ def source_copy(tmp_path: Path) -> Path:
     """The parts build.py reads, copied, so a test can break them."""
     for name in ("build.py", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("py", "rules", "web"):
+    for name in ("py", "rules", "web", "tools"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 

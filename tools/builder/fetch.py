@@ -1,0 +1,102 @@
+"""The pinned downloads: fetched with the ordinary clients (`npm pack`, `pip download`) into .cache/ and
+checked against the sha256 below, so a second build needs no network."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+from .archives import sha256_file
+from .errors import BuildError
+from .paths import CACHE
+
+# --- Pins: the only place the versions and hashes of downloaded parts live. ---
+PYODIDE_VERSION = "314.0.7"
+PYODIDE_PYTHON = "3.14"  # Pyodide's CPython; the build checks it against the lock file and compiles with it
+PYODIDE_TGZ_SHA256 = "66b7949e5a0cba2250b586d7e368bf12fb482800748d182c4618254b685ffaa0"
+MICROPIP_VERSION = "0.11.1"
+MICROPIP_WHL_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"
+JIEBA_VERSION = "0.42.1"
+JIEBA_SDIST_SHA256 = "055ca12f62674fafed09427f176506079bc135638a14e23e25be909131928db2"
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> None:
+    print("  $", " ".join(cmd), flush=True)
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"command failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr.strip()}")
+
+
+def verified(path: Path, expected: str) -> Path:
+    actual = sha256_file(path)
+    if actual != expected:
+        raise BuildError(f"sha256 mismatch for {path.name}: expected {expected}, got {actual}")
+    return path
+
+
+def fetch_pyodide() -> Path:
+    tgz = CACHE / f"pyodide-{PYODIDE_VERSION}.tgz"
+    if not tgz.exists():
+        run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(CACHE)])
+    return verified(tgz, PYODIDE_TGZ_SHA256)
+
+
+def fetch_micropip(python_version: str) -> Path:
+    whl = CACHE / f"micropip-{MICROPIP_VERSION}-py3-none-any.whl"
+    if not whl.exists():
+        # micropip 0.11 declares requires-python for Pyodide's CPython, so pip must be told that version.
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--python-version",
+                python_version,
+                "-d",
+                str(CACHE),
+                f"micropip=={MICROPIP_VERSION}",
+            ]
+        )
+    return verified(whl, MICROPIP_WHL_SHA256)
+
+
+def fetch_jieba_sdist() -> Path:
+    sdist = CACHE / f"jieba-{JIEBA_VERSION}.tar.gz"
+    if not sdist.exists():
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "-d",
+                str(CACHE),
+                f"jieba=={JIEBA_VERSION}",
+            ]
+        )
+    return verified(sdist, JIEBA_SDIST_SHA256)
+
+
+def pyodide_package_dir(tgz: Path) -> Path:
+    """The npm package unpacked for node (once per version)."""
+    target = CACHE / f"pyodide-{PYODIDE_VERSION}"
+    if not (target / "pyodide.mjs").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        tmp = CACHE / f"pyodide-{PYODIDE_VERSION}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        with tarfile.open(tgz) as tar:
+            tar.extractall(tmp, filter="data")
+        (tmp / "package").rename(target)
+        tmp.rmdir()
+    return target
