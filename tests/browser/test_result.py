@@ -292,10 +292,11 @@ def test_loading_speaks_plain_words_with_a_bar_and_ends_ready(browser: Browser, 
     assert all(bar is not False for _, bar in loading) and any(bar for _, bar in loading), loading
     assert all("可以先粘贴" in text for text, _ in loading), loading
     assert not [text for text, _ in statuses if DEVELOPER_WORDS.search(text)], statuses
-    for text, _ in loading:
-        amount = re.search(r"([\d.]+)(?: / ([\d.]+))? MB", text)
-        if amount and amount.group(2):
-            assert float(amount.group(1)) <= float(amount.group(2)), text
+    amounts = [re.search(r"([\d.]+) / ([\d.]+) MB", text) for text, _ in loading]
+    amounts = [(float(m.group(1)), float(m.group(2))) for m in amounts if m]
+    assert amounts, f"a first visit shows how much of how much has arrived: {loading}"
+    assert all(done <= total for done, total in amounts), amounts
+    assert len({total for _, total in amounts}) == 1, "one total, the first visit's"
     assert statuses[-1] == ["准备好了", False], "ready: the bar goes"
 
 

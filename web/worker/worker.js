@@ -1,7 +1,7 @@
 // The only file that knows Pyodide. A module worker: it starts Python once, then answers checks.
 // Protocol (see engine-client.js): in  {id, type: "check", text}
 //                                  out {id, ok: true, result} | {id, ok: false, error, fatal?}
-//                                      {type: "progress", stage, done, total, bytes?}
+//                                      {type: "progress", stage, done, total, bytes?, totalBytes?}
 //                                      {type: "ready", timings} | {type: "failed", error, reason}
 //                                      {type: "staged"} (after ready: files kept for sw.js's precache)
 // Pyodide's module is imported, not statically: a static import would hold this whole module (and the
@@ -27,7 +27,9 @@ function progress(force = false) {
   if (!force && now - lastReport < 500) return;
   lastReport = now;
   const done = STAGES.indexOf(currentStage);
-  self.postMessage({ type: "progress", stage: currentStage, done, total: STAGES.length, bytes });
+  self.postMessage({
+    type: "progress", stage: currentStage, done, total: STAGES.length, bytes, totalBytes: BUILD.start_bytes,
+  });
 }
 
 // Our own static files, downloaded by this worker, are staged for the service worker (sw.js), whose
