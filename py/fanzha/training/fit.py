@@ -32,8 +32,8 @@ class Settings:
     """What the numbers chose (see docs/model.md); ``python -m fanzha eval --cv`` measures any of them."""
 
     sizes: tuple[int, ...] = (1, 2, 3)
-    vocabulary: int = 40_000  # n-grams kept, by chi-squared against the 12 labels
-    cat_vocabulary: int = 8_000  # the first of them that also name a scheme: keeps the file small
+    vocabulary: int = 30_000  # n-grams kept, by chi-squared against the 12 labels (see docs/model.md)
+    cat_vocabulary: int = 6_000  # the first of them that also name a scheme: keeps the file small
     min_df: int = 2
     c: float = 4.0  # inverse regularisation of the scam/benign model
     cat_c: float = 4.0
