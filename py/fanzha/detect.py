@@ -185,6 +185,8 @@ def analyse(folded: Folded, ruleset: RuleSet) -> Analysis:
     askers = _askers(messages, hits, ruleset)
     lookup = _lookup(messages, hits, askers)
     fired: list[Fired] = []
+    if ruleset.quiet_when is not None and conditions.evaluate(ruleset.quiet_when, lookup, tokens.distance) is not None:
+        return Analysis(folded, messages, tokens, hits, askers, fired)  # a retold warning: no rule fires
     for rule in ruleset.rules:
         got = conditions.evaluate(rule.condition, lookup, tokens.distance)
         if got is None:

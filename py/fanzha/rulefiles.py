@@ -43,7 +43,9 @@ SIGNAL_FIELDS = {"words", "tokens", "patterns", "negatable", "asker", "identity"
 
 EXAMPLE_KINDS = ("match", "no_match", "known_miss", "known_false_hit")
 
-LANGUAGE_KEYS = ("negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics", "lexicon")
+LANGUAGE_KEYS = (
+    "negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics", "lexicon", "quiet_when",
+)
 
 
 class RuleError(ValueError):
@@ -283,7 +285,8 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
             rules.append(_check_rule(raw, path.name, category))
     topics = lang.get("topics", {})
     _check_topics(topics, signals)
-    _cross_check(rules, signals, signal_file, advice, topics)
+    quiet_when = _check_quiet_when(lang.get("quiet_when"), signals)
+    _cross_check(rules, signals, signal_file, advice, topics, quiet_when)
     bundle = {
         "schema": SCHEMA_VERSION,
         "language": {k: lang[k] for k in LANGUAGE_KEYS if k in lang},
@@ -299,6 +302,7 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     # start-up's rules stage). The rule text stays the truth; the word trie's table is quick to rebuild.
     bundle["compiled"] = {
         "conditions": {r["id"]: r["_tree"] for r in rules},
+        "quiet_when": quiet_when,
         "scanner_pattern": _scanner_pattern({w for spec in signals.values() for w in spec["words"]}),
         "needs": {name: needs_of(spec["patterns"]) for name, spec in signals.items() if spec["patterns"]},
         "first_chars": first_chars_of(bundle),
@@ -318,15 +322,33 @@ def _check_topics(topics: Any, signals: dict[str, Any]) -> None:
                 raise RuleError("_language.toml", cat, "topics", f"signal {name!r} is not defined")
 
 
+def _check_quiet_when(condition: Any, signals: dict[str, Any]) -> conditions.Node | None:
+    """quiet_when: a condition over signals under which no rule fires (a retold warning)."""
+    if condition is None:
+        return None
+    if not isinstance(condition, str):
+        raise RuleError("_language.toml", None, "quiet_when", "must be a condition, as a string")
+    try:
+        tree = conditions.parse(condition)
+    except conditions.ConditionError as exc:
+        raise RuleError("_language.toml", None, "quiet_when", str(exc)) from exc
+    for name in sorted(conditions.signal_names(tree)):
+        if name not in signals:
+            raise RuleError("_language.toml", None, "quiet_when", f"signal {name!r} is not defined")
+    return tree
+
+
 def _cross_check(
     rules: list[dict[str, Any]],
     signals: dict[str, Any],
     signal_file: dict[str, str],
     advice: dict[str, Any],
     topics: dict[str, list[str]],
+    quiet_when: conditions.Node | None,
 ) -> None:
     seen: dict[str, str] = {}
     used: set[str] = {n for names in topics.values() for n in names}
+    used |= conditions.signal_names(quiet_when) if quiet_when else set()
     for rule in rules:
         rid, file = rule["id"], rule["_file"]
         if rid in seen:

@@ -80,6 +80,12 @@ def first_chars_of(bundle: dict[str, Any]) -> dict[str, dict[str, str | None]]:
     return {"signals": signals, "language": language}
 
 
+def _quiet_when(lang: dict[str, Any], compiled: dict[str, Any]) -> conditions.Node | None:
+    if compiled.get("quiet_when") is not None:
+        return _as_node(compiled["quiet_when"])
+    return conditions.parse(lang["quiet_when"]) if lang.get("quiet_when") else None
+
+
 def _alternation(words: list[str], patterns: list[str], firsts: str | None = None) -> re.Pattern[str] | None:
     return re.compile(guarded(_joined(words, patterns), firsts)) if words or patterns else None
 
@@ -107,6 +113,7 @@ class RuleSet(NamedTuple):
     words: WordScanner
     topics: dict[str, list[str]]
     lexicon_counts: dict[str, int]  # from the page's bundle (build.py); else empty
+    quiet_when: conditions.Node | None = None  # when it holds, no rule fires: a retold warning
 
     def advice_for_verdict(self, verdict: str) -> list[str]:
         """The advice every report of this level carries, whatever fired."""
@@ -161,6 +168,7 @@ class RuleSet(NamedTuple):
             topics=lang.get("topics", {}),
             lexicon=bundle_lexicon(bundle),
             lexicon_counts=compiled.get("lexicon_counts", {}),
+            quiet_when=_quiet_when(lang, compiled),
             words=WordScanner.build(
                 {name: spec["words"] for name, spec in bundle["signals"].items()}, compiled.get("scanner_pattern")
             ),

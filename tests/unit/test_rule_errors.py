@@ -88,3 +88,28 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
 )
 def test_lint_pattern(pattern: str, ok: bool) -> None:
     assert (lint_pattern(pattern) is None) == ok
+
+
+def test_quiet_when_names_its_file_and_field_when_broken(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules)
+    lang = rules / "_language.toml"
+    text = lang.read_text(encoding="utf-8")
+    lang.write_text(text.replace('quiet_when = "seen_through and told_as_warning"',
+                                 'quiet_when = "seen_through and no_such_signal"'), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"_language\.toml\.quiet_when: signal 'no_such_signal' is not defined"):
+        compile_rules(rules)
+
+
+def test_a_retold_warning_fires_no_rule_but_a_near_miss_told_to_the_checker_warns() -> None:
+    import fanzha
+
+    script = "有人加我微信说是赵局，让我先垫5万给他朋友，还发了转账截图。我打了赵局办公室电话，根本没这回事。"
+    retold = fanzha.check("跟大家说个事，提个醒：" + script)
+    assert not retold.warned, [f.rule for f in retold.findings]
+    assert fanzha.check("对方是新加的赵局微信，让我先垫5万给他朋友，说很急，还发了转账截图，我现在要不要转？").warned
