@@ -13,7 +13,7 @@ from fanzha.report import MODEL_RULE
 
 # Our own texts: a scam only the scorer names, a chat where rules and scorer agree, a benign one, and a
 # long paste (the sums run over thousands of n-grams).
-UNNAMED = "宝贝我在海关被扣了，清关要交八千保证金，你先帮我垫上，落地就还你，别跟你家里人说。"
+UNNAMED = "哥，我朋友在做一个项目，投一万一个月能拿三千分红，名额不多，你要不要来一份？"
 TEXTS = [
     UNNAMED,
     "对方：小李，我是刘处长，这是我新换的微信。\n对方：你先帮我转8万给合作方，账号6222021001234567890，越快越好。",

@@ -17,7 +17,8 @@ DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
 # Our own texts: scams in words no rule names, which only the scorer catches.
 UNNAMED_SCAMS = [
     "亲爱的，我舅舅在证券公司做内部操盘，这个月有一只稳涨的，你先投五万试试，赚了我们就去看房。",
-    "宝贝我在海关被扣了，清关要交八千保证金，你先帮我垫上，落地就还你，别跟你家里人说。",
+    "您的ETC卡已过期失效，请点击链接重新认证，否则将无法正常通行。",
+    "哥，我朋友在做一个项目，投一万一个月能拿三千分红，名额不多，你要不要来一份？",
 ]
 NOTICE = "近期有骗子冒充局领导加微信，凡是网上自称领导要求转账的，一律先电话核实，切勿转账！"
 
@@ -72,11 +73,11 @@ def test_a_scam_no_rule_names_is_warned_and_explained_as_a_resemblance(text: str
 
 
 def test_evidence_maps_back_through_folding() -> None:
-    text = "\u200b".join(UNNAMED_SCAMS[1])  # zero-width characters between every character
+    text = "\u200b".join(UNNAMED_SCAMS[2])  # zero-width characters between every character
     finding = next(f for f in fanzha.check(text).findings if f.rule == MODEL_RULE)
     for e in finding.evidence:
         assert text[e.start : e.end] == e.text
-        assert e.text.replace("\u200b", "") in UNNAMED_SCAMS[1]
+        assert e.text.replace("\u200b", "") in UNNAMED_SCAMS[2]
 
 
 def test_the_units_own_warning_notice_does_not_warn() -> None:
