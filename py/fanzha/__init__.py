@@ -71,7 +71,7 @@ def check(text: str, ruleset: RuleSet | None = None) -> Report:
         categories_of = lambda: scorer.categories_of(x)  # noqa: E731  (only when the scorer has a say)
     judgement = decide.judge(analysis, ruleset, logit, thresholds, categories_of)
     result = report.build(analysis, text, ruleset, entities.extract(folded, text), judgement, resemblance)
-    return result._replace(notes=tuple(notes)) if notes else result
+    return result._replace(notes=tuple(notes) + result.notes, checked_chars=len(text))
 
 
 def check_json(text: str) -> str:

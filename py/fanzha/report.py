@@ -76,6 +76,7 @@ class Report(NamedTuple):
     rules_version: str
     notes: tuple[str, ...] = ()
     model: dict[str, Any] | None = None  # the scorer's probability, level and category; None: rules only
+    checked_chars: int | None = None  # code points read (a huge paste is cut); None: not set by check()
 
     @property
     def warned(self) -> bool:
@@ -95,6 +96,8 @@ class Report(NamedTuple):
             out["notes"] = list(self.notes)
         if self.model is not None:
             out["model"] = dict(self.model)
+        if self.checked_chars is not None:
+            out["checked_chars"] = self.checked_chars
         return out
 
 

@@ -61,3 +61,12 @@ def test_repeated_soup_never_raises(text: str, times: int) -> None:
     for f in report["findings"]:
         for e in f["evidence"]:
             assert pasted[e["start"]:e["end"]] == e["text"]
+
+
+def test_the_report_says_how_many_characters_it_read() -> None:
+    """The page marks evidence only in what was read: it takes the number from checked_chars, not from the
+    wording of a note."""
+    long = fanzha.check("转账" * (fanzha.MAX_CHARS // 2 + 100)).to_dict()
+    assert long["checked_chars"] == fanzha.MAX_CHARS and long["notes"]
+    short = fanzha.check("你好，周末一起吃饭？").to_dict()
+    assert short["checked_chars"] == len("你好，周末一起吃饭？") and "notes" not in short

@@ -75,13 +75,9 @@ const MAX_EVIDENCE_WORDS = 12;
 
 const URL_FLAGS = { apk: "安装包，千万别装", ip_host: "网址是一串数字，很可疑" };
 
-/** The engine says "只检查了前 N 字" when it cut the text; without a note it checked everything. */
+/** How many characters (code points) the engine read: it cuts a huge paste and says how far it read. */
 function checkedLength(report) {
-  for (const note of report.notes || []) {
-    const m = /前\s*(\d+)\s*字/.exec(note);
-    if (m) return Number(m[1]);
-  }
-  return Infinity;
+  return Number.isInteger(report.checked_chars) ? report.checked_chars : Infinity;
 }
 
 /**
