@@ -10,18 +10,21 @@ the same in CPython and in Pyodide; nothing here knows about the browser.
 
 from __future__ import annotations
 
-# First: the modules below compile regexes when imported; in the browser, those come precompiled.
-from . import precompiled  # noqa: F401
+# First: the modules below compile regexes and import jieba when imported; in the browser, the speed-ups
+# (precompiled regexes, jieba's data loaded on demand) must be in place before that.
+from . import speedups
+
+speedups.install()
 
 # isort: split
-import json
-from pathlib import Path
-from typing import Any
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
-from . import decide, detect, entities, model, normalize, report, segment
-from .report import Report
-from .rulefiles import RuleError, compile_rules
-from .rules import RuleSet
+from . import decide, detect, entities, model, normalize, report, segment  # noqa: E402
+from .report import Report  # noqa: E402
+from .rulefiles import RuleError, compile_rules  # noqa: E402
+from .rules import RuleSet  # noqa: E402
 
 __all__ = ["MAX_CHARS", "Report", "RuleError", "check", "check_json", "compile_rules", "load_rules"]
 

@@ -97,5 +97,3 @@ def install_shipped() -> bool:
         return False
     return install(data)
 
-
-INSTALLED = install_shipped()

@@ -14,10 +14,12 @@ DEFAULT_PRIORITY = 50
 # The learned scorer's finding (fanzha.model): a resemblance, said as one, never a named pattern.
 MODEL_RULE = "resembles_known_scams"
 MODEL_TITLE = "与已知诈骗信息的说法相似"
-MODEL_EXPLANATION = (
-    "这段话的用词和说法，与我们收集的诈骗信息很相似（相似程度约 {percent}%）。这是统计上的相似，"
-    "不是认出了某一种具体骗术；标出的是最像诈骗信息的词句。请先停下来，按下面的办法核实。"
-)
+MODEL_EXPLANATION = {
+    "medium": "这段话的用词和说法，与我们收集的诈骗信息很相似（相似程度约 {percent}%）。这是统计上的相似，"
+    "不是认出了某一种具体骗术；标出的是最像诈骗信息的词句。请先停下来，按下面的办法核实。",
+    "low": "这段话里有些说法，与我们收集的诈骗信息有几分相似（相似程度约 {percent}%）。这是统计上的相似，"
+    "不是认出了某一种具体骗术；标出的是这些词句。涉及转账时，仍请先核实。",
+}
 QUIETED_NOTE = "这段话整体更像正常的通知、提醒或交流，所以结论比上面的特征低一档；拿不准时仍请按建议核实。"
 MODEL_ADVICE = ["pause_verify", "verify_known_number", "record_account", "call_96110"]
 
@@ -207,7 +209,7 @@ def _model_finding(
         category=judgement.model_category or "other",
         title=MODEL_TITLE,
         severity=judgement.model_severity or "low",
-        explanation=MODEL_EXPLANATION.format(percent=percent),
+        explanation=MODEL_EXPLANATION[judgement.model_severity or "low"].format(percent=percent),
         evidence=evidence,
         advice=_merge_advice(MODEL_ADVICE, ruleset),
         signals=["resemblance"],

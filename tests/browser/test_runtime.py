@@ -83,7 +83,7 @@ IMPORT_AND_CHECK = """async ([lockUrl, modules, texts, info]) => {
     try { py.pyimport(name); } catch (err) { missing.push(name + ": " + String(err.message).split("\\n").at(-2)); }
   }
   const fanzha = py.pyimport("fanzha");
-  const prebuilt = fanzha.segment.PREBUILT;
+  const prebuilt = fanzha.speedups.INSTALLED.prefix_dict;
   const rules = await (await fetch(new URL(info.rules, location.href))).text();
   fanzha.load_rules(rules);
   const verdicts = texts.map((t) => JSON.parse(fanzha.check_json(t)).verdict);

@@ -8,14 +8,8 @@ import jieba
 import pytest
 
 import fanzha
-from fanzha.segment import (
-    build_emission,
-    build_prefix_dict,
-    install_prefix_dict,
-    lazy_emission,
-    lexicon_counts,
-    tokenize,
-)
+from fanzha.jieba_data import build_emission, build_prefix_dict, install_prefix_dict, lazy_emission
+from fanzha.segment import lexicon_counts, tokenize
 
 fanzha.active_rules()  # loading rules teaches jieba the lexicon
 
@@ -41,7 +35,7 @@ def test_a_token_signal_word_inside_a_longer_word_is_not_aligned() -> None:
     assert not tokenize(text).is_aligned(text.index("卡单"), text.index("卡单") + 2)
 
 
-# --- the browser's prebuilt, lazily loaded prefix dictionary (segment.build_prefix_dict) ---
+# --- the browser's prebuilt, lazily loaded prefix dictionary (jieba_data.build_prefix_dict) ---
 
 DICT_TXT = Path(jieba.__file__).with_name("dict.txt")
 
@@ -110,7 +104,7 @@ def test_a_word_added_before_its_first_character_loaded_keeps_its_count(prefix_d
     assert lazy.FREQ["转给"] > 0, "the dictionary's own words of 转 are there too"
 
 
-# --- the browser's HMM emission table, loaded by character (segment.build_emission / lazy_emission) ---
+# --- the browser's HMM emission table, loaded by character (jieba_data.build_emission / lazy_emission) ---
 
 
 def test_the_lazy_hmm_table_finds_unknown_words_exactly_like_jiebas_own() -> None:

@@ -8,7 +8,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from fanzha import precompiled, segment
+from fanzha import jieba_data, precompiled
 from fanzha.rulefiles import RuleError, compile_rules
 from fanzha.rules import bundle_lexicon
 from fanzha.segment import lexicon_counts
@@ -25,7 +25,7 @@ DEV_ONLY = ("training", "cli.py", "evaluation.py", "__main__.py")
 JIEBA_KEEP = ("jieba/__init__.py", "jieba/_compat.py", "jieba/dict.txt", "jieba/finalseg/")
 # finalseg/*.p are pickles read only on Jython; CPython and Pyodide import the prob_*.py modules.
 JIEBA_DROP_SUFFIXES = (".p",)
-# finalseg's emission table: the archive ships it as fanzha.segment.build_emission's file instead.
+# finalseg's emission table: the archive ships it as fanzha.jieba_data.build_emission's file instead.
 JIEBA_EMISSION = "jieba/finalseg/prob_emit.py"
 # Where the worker writes the engine archive and puts it on sys.path (and the file names in its .pyc).
 ENGINE_MOUNT = "/lib/fanzha-engine.zip"
@@ -69,14 +69,14 @@ def emission_table(prob_emit_py: bytes) -> dict[str, dict[str, float]]:
 def jieba_data_files(jieba_files: dict[str, bytes]) -> dict[str, bytes]:
     """Takes jieba's dictionary and HMM emission table out of ``jieba_files`` and returns the engine's
     prebuilt forms of them, by their paths in the archive. Both load by character in the browser:
-    - the prefix dictionary (fanzha.segment.build_prefix_dict) in place of dict.txt: jieba never parses
+    - the prefix dictionary (fanzha.jieba_data.build_prefix_dict) in place of dict.txt: jieba never parses
       dict.txt (5 MB) in the browser;
-    - the emission table (segment.install_lazy_emission) in place of prob_emit: 0.2 MB gzip instead of
+    - the emission table (jieba_data.install_lazy_emission) in place of prob_emit: 0.2 MB gzip instead of
       0.4, and about 30 ms less to import.
     """
-    prefix = segment.build_prefix_dict(jieba_files.pop("jieba/dict.txt"))
-    emission = segment.build_emission(emission_table(jieba_files.pop(JIEBA_EMISSION)))
-    return {f"jieba/{segment.PREFIX_DICT_FILE}": prefix, f"fanzha/{segment.EMISSION_FILE}": emission}
+    prefix = jieba_data.build_prefix_dict(jieba_files.pop("jieba/dict.txt"))
+    emission = jieba_data.build_emission(emission_table(jieba_files.pop(JIEBA_EMISSION)))
+    return {f"jieba/{jieba_data.PREFIX_DICT_FILE}": prefix, f"fanzha/{jieba_data.EMISSION_FILE}": emission}
 
 
 def engine_archive(jieba_files: dict[str, bytes], fanzha_files: dict[str, bytes], pyc: dict[str, bytes],

@@ -36,8 +36,8 @@ with warnings.catch_warnings():
     import fanzha
 import jieba  # noqa: E402
 
-assert fanzha.segment.PREBUILT, "the prebuilt prefix dictionary was not found beside jieba"
-assert fanzha.segment.LAZY_EMISSION, "the HMM's emission table was not found beside the engine"
+assert fanzha.speedups.INSTALLED.prefix_dict, "the prebuilt prefix dictionary was not found beside jieba"
+assert fanzha.speedups.INSTALLED.emission, "the HMM's emission table was not found beside the engine"
 fanzha.load_rules(open(job["rules"], encoding="utf-8").read())
 start_ms = (time.perf_counter() - t0) * 1000
 words = jieba.lcut("请把钱转到安全账户")
@@ -51,7 +51,7 @@ if job.get("record_regexes"):
     with open("/work/out/regexes.bin", "wb") as f:
         f.write(stop_recording())
 if job.get("expect_precompiled"):
-    assert fanzha.precompiled.INSTALLED and fanzha.precompiled.hits > 100, "the regex table was not used"
+    assert fanzha.speedups.INSTALLED.regexes and fanzha.precompiled.hits > 100, "the regex table was not used"
 try:
     raise ValueError("traceback path")
 except ValueError:

@@ -152,7 +152,9 @@ def choose_thresholds(scored: Sequence[Scored], ruleset: RuleSet) -> dict[str, f
     logits = sorted((s.logit for s in quiet_by_rules if s.logit is not None), reverse=True)
     cut = logits[max(0, budget)] if logits else 0.0
     medium = round(cut + 0.0001, 4)  # just above the last benign logit allowed to warn
-    return {"medium": medium, "low": max(round(medium - LOW_BELOW_MEDIUM, 4), quiet), "quiet": quiet}
+    # A reminder only where the scorer leans to scam (p >= 0.5): below that its finding would say "similar"
+    # of a text it finds more benign than not.
+    return {"medium": medium, "low": max(round(medium - LOW_BELOW_MEDIUM, 4), quiet, 0.0), "quiet": quiet}
 
 
 @dataclass
