@@ -1,10 +1,10 @@
 // Main thread: reads the text box, asks the engine, renders the report. Renders user text only through
 // textContent / DOM nodes, never innerHTML. Stores nothing the user typed.
-import { FRAUD_TYPES, REMINDERS } from "./content/learn.js";
+import { FRAUD_TYPES, REMINDERS, reminderMessage, typeMessage } from "./content/learn.js";
 import { createEngine } from "./engine-client.js";
 import { $, el } from "./ui/dom.js";
-import { QUESTIONS, compose } from "./ui/guided.js";
-import { readMode, startEmbed, startKiosk } from "./ui/modes.js";
+import { QUESTIONS, compose, stepThrough } from "./ui/guided.js";
+import { checkerAddress, readMode, startEmbed, startKiosk, startPoster } from "./ui/modes.js";
 import { clearReport, entitiesText, recordText, renderReport } from "./ui/result.js";
 
 const TYPING_PAUSE_MS = 400;
@@ -20,8 +20,10 @@ const ui = {
   result: $("result"),
 };
 
-const { mode, idleSeconds } = readMode();
+const { mode, idleSeconds, paper } = readMode();
 document.documentElement.dataset.mode = mode;
+const kiosk = mode === "kiosk";
+const poster = mode === "poster";
 
 let engineState = "loading";
 let typingTimer = 0;
@@ -130,22 +132,34 @@ async function checkForParent(text) {
   return null;
 }
 
+// The poster checks nothing: the worker engine-start.js began is stopped, so printing is not slowed by Python.
+if (poster && window.fanzhaPrestarted) {
+  window.fanzhaPrestarted.worker.terminate();
+  delete window.fanzhaPrestarted;
+}
 // Without WebAssembly, Python cannot run here at all: say so instead of loading forever.
-const engine = typeof WebAssembly === "object" ? createEngine(onEngineState) : null;
-if (!engine) {
+const engine = !poster && typeof WebAssembly === "object" ? createEngine(onEngineState) : null;
+if (!engine && !poster) {
   setStatus("这个浏览器太旧，不能在本机检查。请换用新版的手机或电脑浏览器。", "failed");
   ui.progress.hidden = true;
 }
 
 // --- views: check, guided, learn ---
 
+const VIEWS = ["check", "guided", "learn"];
+let currentView = "check";
+
+/** In the kiosk, the guided questions are the start, with the box to type or paste into below them. */
 function showView(name) {
-  for (const tab of document.querySelectorAll(".tab")) {
-    const on = tab.dataset.view === name;
-    tab.setAttribute("aria-pressed", String(on));
-    $(`view-${tab.dataset.view}`).hidden = !on;
+  currentView = name;
+  document.documentElement.dataset.view = name;
+  for (const tab of document.querySelectorAll(".tab")) tab.setAttribute("aria-pressed", String(tab.dataset.view === name));
+  for (const view of VIEWS) {
+    $(`view-${view}`).hidden = !(view === name || (kiosk && name === "guided" && view === "check"));
   }
+  if (name === "learn") checkerAddress(); // read config.json now, so a forward button need not wait for it
 }
+document.documentElement.dataset.view = currentView;
 
 for (const tab of document.querySelectorAll(".tab")) {
   tab.addEventListener("click", () => showView(tab.dataset.view));
@@ -157,7 +171,8 @@ function loadAndCheck(text, { composed = false } = {}) {
   ui.input.value = text;
   $("compose-note").hidden = !composed;
   clearResult();
-  ui.input.focus({ preventScroll: true });
+  // Not on a kiosk: a focused text box opens the on-screen keyboard over the result.
+  if (!kiosk) ui.input.focus({ preventScroll: true });
   runCheck({ reveal: true });
 }
 
@@ -199,8 +214,44 @@ function buildGuided() {
 
 // --- learn ---
 
+const canShare = () => typeof navigator.share === "function";
+
+/**
+ * "复制转发": a short message for a WeChat or DingTalk group, to the phone's share sheet where there is one
+ * (the user picks the group), else to the clipboard. The message is our own text and the checker's address.
+ * @param {string} what  the type or reminder, for the button's name
+ * @param {(address: string) => string} message
+ */
+function forwardButton(what, message) {
+  const status = el("span", { class: "copy-status", role: "status" });
+  const button = el(
+    "button",
+    { type: "button", class: "secondary forward", "data-testid": "forward", "aria-label": `复制转发：${what}` },
+    "复制转发",
+  );
+  button.addEventListener("click", async () => {
+    const text = message(await checkerAddress());
+    status.textContent = "";
+    if (canShare()) {
+      try {
+        await navigator.share({ text });
+        return;
+      } catch (err) {
+        if (err && err.name === "AbortError") return; // the user closed the share sheet
+      }
+    }
+    const ok = await copyText(text);
+    status.textContent = ok ? "已复制，可以粘贴到单位的微信群、钉钉群里。" : "没能复制，请手动抄下来转发。";
+  });
+  return el("div", { class: "forward-row" }, button, status);
+}
+
 function buildLearn() {
-  $("reminders").replaceChildren(...REMINDERS.map((r) => el("li", {}, r)));
+  $("reminders").replaceChildren(
+    ...REMINDERS.map((r, i) =>
+      el("li", {}, el("span", {}, r), forwardButton(`第 ${i + 1} 条提醒`, (address) => reminderMessage(i, address))),
+    ),
+  );
   const cards = FRAUD_TYPES.map((type) => {
     const button = el(
       "button",
@@ -218,6 +269,7 @@ function buildLearn() {
       button,
       el("p", { class: "example-label" }, "警方提醒："),
       el("ul", { class: "police-advice" }, ...type.advice.map((a) => el("li", {}, a))),
+      forwardButton(type.name, (address) => typeMessage(type, address)),
     );
   });
   $("types").replaceChildren(...cards);
@@ -272,7 +324,6 @@ async function copyEntities() {
 $("copy").addEventListener("click", copyEntities);
 
 // The record goes nowhere by itself: the phone's share sheet (the user picks whom), or the clipboard.
-const canShare = () => typeof navigator.share === "function";
 if (canShare()) $("share").textContent = "发送检查记录";
 
 async function shareRecord() {
@@ -308,7 +359,38 @@ window.addEventListener("afterprint", () => {
   openedForPrint = [];
 });
 
+// --- large text: for older eyes, on a phone and in the kiosk ---
+
+// Remembered on this device as "1" or nothing: an on/off choice, never anything typed. A kiosk keeps it in
+// memory only, and each visitor starts with the usual size.
+const LARGE_TEXT_KEY = "fanzha.large-text";
+let largeText = false;
+
+function setLargeText(on, remember) {
+  largeText = on;
+  document.documentElement.classList.toggle("large-text", on);
+  $("large-text").setAttribute("aria-pressed", String(on));
+  if (!remember) return;
+  try {
+    if (on) localStorage.setItem(LARGE_TEXT_KEY, "1");
+    else localStorage.removeItem(LARGE_TEXT_KEY);
+  } catch {
+    // storage refused (private mode, policy): the choice lasts for this visit
+  }
+}
+
+if (!kiosk) {
+  try {
+    setLargeText(localStorage.getItem(LARGE_TEXT_KEY) === "1", false);
+  } catch {
+    // no storage: the usual size
+  }
+}
+$("large-text").addEventListener("click", () => setLargeText(!largeText, !kiosk));
+
 // --- modes ---
+
+let steps = null;
 
 /** Kiosk: leave nothing of the last visitor on screen. */
 function wipe() {
@@ -316,17 +398,47 @@ function wipe() {
   ui.input.value = "";
   $("compose-note").hidden = true;
   $("guided-form").reset();
+  $("guided-status").textContent = "";
   clearResult();
-  showView("check");
+  showView(kiosk ? "guided" : "check");
+  if (steps) steps.reset();
+  if (kiosk) setLargeText(false, false);
   $("copy-status").textContent = "";
   ui.emptyNote.textContent = "";
   window.scrollTo(0, 0);
   if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
 }
 
-if (mode === "kiosk") {
+/** The kiosk opens on the guided questions, one at a time, with the box to type or paste into below. */
+function setUpKiosk() {
+  const guidedTab = document.querySelector('.tab[data-view="guided"]');
+  guidedTab.parentElement.prepend(guidedTab);
+  guidedTab.textContent = "回答问题";
+  guidedTab.setAttribute("aria-controls", "view-guided view-check");
+  document.querySelector('.tab[data-view="check"]').textContent = "输入或粘贴";
+  $("view-check").before($("view-guided"));
+  $("lead").textContent = "对方让你转钱？点选下面几个问题，或者把对方的话输进来，看看是不是骗局。";
+  $("guided-title").textContent = "回答几个问题";
+  $("guided-title").setAttribute("tabindex", "-1");
+  for (const id of ["step-count", "step-prev", "step-next"]) $(id).hidden = false;
+  steps = stepThrough($("guided-questions"), { prev: $("step-prev"), next: $("step-next"), count: $("step-count") });
+  $("kiosk-qr").hidden = false;
   ui.clear.textContent = "清空（用完请点）";
-  startKiosk(idleSeconds, wipe);
+  // Touching the box on the start screen chooses typing or pasting: the questions make way for it.
+  ui.input.addEventListener("focus", () => {
+    if (currentView === "guided") showView("check");
+  });
+  showView("guided");
+  startKiosk(idleSeconds, { wipe, wake: () => $("guided-title").focus({ preventScroll: true }) });
+}
+
+if (kiosk) {
+  setUpKiosk();
+} else if (poster) {
+  document.title = "防骗海报 · 转账前，查一查";
+  $("main").hidden = true;
+  $("poster").hidden = false;
+  startPoster(paper);
 } else if (mode === "embed" && engine) {
   embed = startEmbed({
     check: checkForParent,

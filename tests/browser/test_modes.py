@@ -1,4 +1,5 @@
-"""Modes by URL: the phone page (default), ?mode=kiosk and ?mode=embed, each made for its users."""
+"""Modes by URL: the phone page (default), ?mode=kiosk and ?mode=embed, each made for its users
+(the kiosk's layout, countdown and QR code, and ?mode=poster, are in test_lobby.py)."""
 
 from __future__ import annotations
 
@@ -46,8 +47,14 @@ def test_kiosk_wipes_everything_when_idle_and_shows_the_fraud_types(browser: Bro
     expect(board).to_be_visible(timeout=8000)  # nobody touched it while Python loaded
     page.mouse.click(540, 960)  # a visitor walks up
     expect(board).to_be_hidden()
+    # The kiosk starts on the guided questions; typing or pasting is one touch away (the box, or its tab).
+    expect(page.locator("#view-guided")).to_be_visible()
+    expect(page.locator("#guided-title")).to_be_focused()  # not the box: that would open the on-screen keyboard
     box = page.get_by_test_id("input")
-    assert float(box.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    expect(box).to_be_visible()
+    page.get_by_test_id("tab-check").click()
+    expect(page.locator("#view-guided")).to_be_hidden()
+    assert float(box.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")) >= 24
     clear = page.get_by_test_id("clear").bounding_box()
     assert clear and clear["height"] >= 60 and clear["width"] >= 200, f"the clear button is not big: {clear}"
 
@@ -64,7 +71,8 @@ def test_kiosk_wipes_everything_when_idle_and_shows_the_fraud_types(browser: Bro
     expect(page.locator("#board-title")).not_to_have_text(first or "", timeout=12_000)  # it cycles
     page.mouse.click(540, 960)
     expect(board).to_be_hidden()
-    expect(box).to_be_focused()
+    expect(page.get_by_test_id("tab-guided")).to_have_attribute("aria-pressed", "true")  # back at the start
+    expect(page.locator("#guided-title")).to_be_focused()
     context.close()
 
 

@@ -21,6 +21,10 @@ MICROPIP_VERSION = "0.11.1"
 MICROPIP_WHL_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"
 JIEBA_VERSION = "0.42.1"
 JIEBA_SDIST_SHA256 = "055ca12f62674fafed09427f176506079bc135638a14e23e25be909131928db2"
+# QR codes made on the device (kiosk and poster modes): kazuhikoarase's qrcode-generator, MIT, no dependencies.
+# The tarball's sha1 is the registry's dist.shasum (e8b3f30922577eba52078aa9c0d5a2a74fe1fd94).
+QRCODE_VERSION = "2.0.4"
+QRCODE_TGZ_SHA256 = "02e2e18a99a90b02dad940851f59b7c3c5fd1ab79cbdece8595cb06328878159"
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> None:
@@ -42,6 +46,14 @@ def fetch_pyodide() -> Path:
     if not tgz.exists():
         run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(CACHE)])
     return verified(tgz, PYODIDE_TGZ_SHA256)
+
+
+def fetch_qrcode_generator() -> Path:
+    tgz = CACHE / f"qrcode-generator-{QRCODE_VERSION}.tgz"
+    if not tgz.exists():
+        CACHE.mkdir(exist_ok=True)
+        run(["npm", "pack", f"qrcode-generator@{QRCODE_VERSION}", "--pack-destination", str(CACHE)])
+    return verified(tgz, QRCODE_TGZ_SHA256)
 
 
 def fetch_micropip(python_version: str) -> Path:

@@ -1,6 +1,7 @@
 // Guided mode "描述转账请求": plain questions whose answers compose a first-person description in Chinese.
-// The description goes through the same engine and result view as a pasted chat. Pure functions and data
-// here (no DOM) so the wording can be checked against the engine outside the browser.
+// The description goes through the same engine and result view as a pasted chat. The questions and compose()
+// are data and a pure function (tests/unit/test_descriptions.py reads them from this file); stepThrough() is
+// how the lobby kiosk shows them: one question on screen at a time, for touch.
 
 /**
  * @typedef {{value: string, label: string, says: string}} Choice   says: the clause it adds ("" adds none)
@@ -98,4 +99,38 @@ export function compose(answers) {
     .map((clause, i) => (i > 0 ? clause.replace(/^对方/, "他") : clause))
     .map((clause) => (/。”$/.test(clause) ? clause : `${clause}。`))
     .join("");
+}
+
+/**
+ * Kiosk: the questions as a strip of cards, one on screen at a time (a horizontal scroll-snap strip; a swipe
+ * or 上一题 / 下一题 moves it), with "第 n 题，共 5 题". Every question stays in the form and in the page's
+ * order, so the keyboard (the strip scrolls to a focused choice), a screen reader and the form see them all.
+ * @param {HTMLElement} strip  the questions' container
+ * @param {{prev: HTMLButtonElement, next: HTMLButtonElement, count: HTMLElement}} controls
+ * @returns {{reset: () => void}}
+ */
+export function stepThrough(strip, { prev, next, count }) {
+  const total = QUESTIONS.length;
+  const current = () => Math.max(0, Math.min(total - 1, Math.round(strip.scrollLeft / Math.max(1, strip.clientWidth))));
+  const calm = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function show() {
+    const at = current();
+    count.textContent = `第 ${at + 1} 题，共 ${total} 题`;
+    prev.disabled = at === 0;
+    next.disabled = at === total - 1;
+  }
+  function go(step) {
+    const to = Math.max(0, Math.min(total - 1, step));
+    strip.scrollTo({ left: to * strip.clientWidth, behavior: calm() ? "auto" : "smooth" });
+  }
+  prev.addEventListener("click", () => go(current() - 1));
+  next.addEventListener("click", () => go(current() + 1));
+  strip.addEventListener("scroll", show, { passive: true });
+  show();
+  return {
+    reset() {
+      strip.scrollTo({ left: 0, behavior: "auto" });
+      show();
+    },
+  };
 }
