@@ -36,6 +36,7 @@ class Judgement(NamedTuple):
     score: int
     categories: list[str]
     rule_categories: dict[str, str]
+    rule_points: list[tuple[str, int, int]]  # (category, points, precedence) of each fired rule
     model_severity: str | None
     model_points: int
     model_category: str | None
@@ -63,19 +64,22 @@ def infer_category(topics: dict[str, tuple[int, int]], default: str) -> str:
     return best
 
 
-def rank_categories(scored: list[tuple[str, int]], topics: dict[str, tuple[int, int]]) -> list[str]:
-    """Categories of (category, points) pairs, strongest first: by a category's best rule; on a tie, by how
-    much the text is about it (its topic signals), then by the sum of its rules.
+def rank_categories(scored: list[tuple[str, int, int]], topics: dict[str, tuple[int, int]]) -> list[str]:
+    """Categories of (category, points, precedence) triples, strongest first: by a category's best rule (its
+    points, then its precedence: a rule file's way to put a more specific story before a generic neighbour
+    that scores the same); on a tie, by how much the text is about it (its topic signals), then by the sum
+    of its rules.
 
     Summing alone would let a category with several overlapping broad rules outrank a more specific one.
     """
-    scores: dict[str, list[int]] = {}
-    for category, points in scored:
-        scores.setdefault(category, []).append(points)
+    scores: dict[str, list[tuple[int, int]]] = {}
+    for category, points, precedence in scored:
+        scores.setdefault(category, []).append((points, precedence))
     none = (0, 0)
     return sorted(
         scores,
-        key=lambda c: (-max(scores[c]), tuple(-x for x in topics.get(c, none)), -sum(scores[c]), c),
+        key=lambda c: (tuple(-x for x in max(scores[c])), tuple(-x for x in topics.get(c, none)),
+                       -sum(p for p, _ in scores[c]), c),
     )
 
 
@@ -97,15 +101,15 @@ def model_severity(logit: float | None, thresholds: dict[str, float]) -> str | N
 
 
 def combine(
-    rule_points: list[tuple[str, int]],
+    rule_points: list[tuple[str, int, int]],
     topics: dict[str, tuple[int, int]],
     severity: str | None,
     model_categories: Callable[[], list[tuple[str, float]]],
     ruleset: RuleSet,
 ) -> tuple[str, int, list[str], str | None]:
-    """Verdict, score, categories and the scorer's category from the rules' (category, points) and the
-    scorer's level. ``model_categories`` is called only when the scorer has a say: it costs a pass."""
-    rules = sum(p for _, p in rule_points)
+    """Verdict, score, categories and the scorer's category from the rules' (category, points, precedence) and
+    the scorer's level. ``model_categories`` is called only when the scorer has a say: it costs a pass."""
+    rules = sum(p[1] for p in rule_points)
     points = MODEL_POINTS.get(severity or "", 0) if rules or severity != "quiet" else 0
     score = max(0, min(100, rules + points))
     categories = rank_categories(rule_points, topics)
@@ -132,9 +136,9 @@ def judge(
         f.rule.id: infer_category(topics, f.rule.category) if f.rule.infer_category else f.rule.category
         for f in analysis.fired
     }
-    rule_points = [(rule_categories[f.rule.id], f.score) for f in analysis.fired]
+    rule_points = [(rule_categories[f.rule.id], f.score, f.rule.precedence) for f in analysis.fired]
     severity = model_severity(logit, thresholds)
     verdict, score, categories, model_category = combine(rule_points, topics, severity, model_categories, ruleset)
     points = MODEL_POINTS.get(severity or "", 0) if rule_points or severity != "quiet" else 0
-    return Judgement(verdict, score, categories, rule_categories, severity if points else None, points,
+    return Judgement(verdict, score, categories, rule_categories, rule_points, severity if points else None, points,
                      model_category)

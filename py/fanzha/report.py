@@ -228,7 +228,7 @@ def build(
 ) -> Report:
     """Presents a judgement: each fired rule as a finding with its evidence in ``original``, named rules
     first, then the scorer's finding when it had a say; the advice of them all, most urgent first."""
-    fired = sorted(analysis.fired, key=lambda f: (-f.score, f.rule.id))
+    fired = sorted(analysis.fired, key=lambda f: (-f.score, -f.rule.precedence, f.rule.id))
     evidence_of = _EvidenceMaker(analysis, original, ruleset)
     findings = [_finding(f, evidence_of, ruleset, judgement.rule_categories[f.rule.id]) for f in fired]
     items = [a for f in fired for a in f.rule.advice]

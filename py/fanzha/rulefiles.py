@@ -1,9 +1,12 @@
 """Rule files (TOML under ``rules/``) -> one validated, JSON-able bundle.
 
 ``compile_rules`` validates every file and returns the bundle that both CPython and the page load
-(``RuleSet.from_bundle``). Every error names the file, the rule or signal id, and the field. Each pattern
-is linted: it must compile, and must not backtrack catastrophically on a long sample. Runs in CPython
-(the build, the tests, the command line); the page never reads TOML.
+(``RuleSet.from_bundle``). First against ``rules/schema.json`` (the one source of a rule file's fields,
+enums, ranges and defaults; ``validate`` is a small validator for the JSON Schema keywords it uses), then
+what a schema cannot say: conditions parse, signals are defined and used, patterns compile and do not
+backtrack catastrophically on a long sample, a rule's ``source`` heading is in the file it names. Every
+error names the file, the rule or signal id, and the field. Runs in CPython (the build, the tests, the
+command line); the page never reads TOML or the schema.
 """
 
 from __future__ import annotations
@@ -20,32 +23,18 @@ from .patterns import needs_of
 from .rules import SCHEMA_VERSION, first_chars_of
 from .wordscan import _scanner_pattern
 
-CATEGORIES = (
-    "investment", "loan", "brushing", "impersonate_police", "impersonate_leader",
-    "fake_customer_service", "credit_repair", "fake_shopping", "game_trade", "romance",
-    "flight_refund", "other",
-)
-
-SEVERITIES = {"high": 70, "medium": 40, "low": 15}
-
-STATUSES = ("experimental", "test", "stable")
-
-ID_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
+SCHEMA_FILE = "schema.json"
+RULE_SCHEMA_ID = "urn:fanzha:rule-file:1"  # a change that makes old rule files invalid bumps it, here and there
 
 FRAGMENT_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
-
-RULE_FIELDS = {
-    "id", "title", "category", "severity", "score", "status", "explanation", "advice", "condition",
-    "context", "context_bonus", "examples", "falsepositives", "references", "infer_category",
-}
-
-SIGNAL_FIELDS = {"words", "tokens", "patterns", "negatable", "asker", "identity", "description"}
-
-EXAMPLE_KINDS = ("match", "no_match", "known_miss", "known_false_hit")
 
 LANGUAGE_KEYS = (
     "negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics", "lexicon", "quiet_when",
 )
+
+# Where a rule's `source` points: the files the team lays beside the repository (../shared), each with
+# the prefix a source starts with. In a clone without them only the prefix is checked (by the schema).
+SOURCE_FILES = {"notice": Path("seed") / "notice.txt", "police-guidance": Path("domain") / "police-guidance.md"}
 
 
 class RuleError(ValueError):
@@ -66,14 +55,272 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise RuleError(path.name, None, None, f"not valid TOML: {exc}") from exc
 
 
-def _str_list(value: Any, file: str, ident: str, fld: str, *, required: bool = False) -> list[str]:
+def _str_list(value: Any, file: str, ident: str, fld: str) -> list[str]:
     if value is None:
         value = []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise RuleError(file, ident, fld, "must be a list of non-empty strings")
-    if required and not value:
-        raise RuleError(file, ident, fld, "must not be empty")
     return value
+
+
+# The JSON Schema keywords `validate` implements. A schema using any other keyword is refused when it is
+# loaded, rather than half-checked; annotations (and fanzha's own x- keys) are read, never validated.
+SCHEMA_KEYWORDS = frozenset({
+    "type", "enum", "required", "properties", "additionalProperties", "propertyNames", "pattern", "minimum",
+    "maximum", "items", "minItems", "$ref",
+})
+SCHEMA_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "default"})
+_JSON_TYPES = {
+    "object": (dict, "a table"), "array": (list, "a list"), "string": (str, "a string"),
+    "integer": (int, "a whole number"), "boolean": (bool, "true or false"),
+}
+
+
+class Violation(tuple[tuple[str | int, ...], str]):
+    """Where an instance breaks its schema: the path of keys and list indexes to the value, and what is wrong.
+    A plain tuple (a NamedTuple class costs the page's import of this module ten times as much)."""
+
+    __slots__ = ()
+
+    def __new__(cls, path: tuple[str | int, ...], problem: str) -> Violation:
+        return super().__new__(cls, (path, problem))
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        return self[0]
+
+    @property
+    def problem(self) -> str:
+        return self[1]
+
+
+def _one_of(values: list[Any]) -> str:
+    names = [str(v) for v in values]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:
+    """A local reference ("#/$defs/rule") in root; KeyError for any other."""
+    if not ref.startswith("#/"):
+        raise KeyError(ref)
+    node: Any = root
+    for part in ref[2:].split("/"):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(ref)
+        node = node[part]
+    return node
+
+
+def validate(instance: Any, schema: dict[str, Any], root: dict[str, Any] | None = None,
+             path: tuple[str | int, ...] = ()) -> Violation | None:
+    """The first place where ``instance`` breaks ``schema``, or None. Implements SCHEMA_KEYWORDS as JSON Schema
+    (2020-12) defines them: ``pattern`` searches (unanchored), ``$ref`` is local and applies beside its siblings.
+    A missing required field or an unknown one is reported at its own path."""
+    root = schema if root is None else root
+    if "$ref" in schema:
+        found = validate(instance, _resolve(root, schema["$ref"]), root, path)
+        if found:
+            return found
+    if "type" in schema:
+        kind, name = _JSON_TYPES[schema["type"]]
+        if not isinstance(instance, kind) or (kind is int and isinstance(instance, bool)):  # True is no integer
+            return Violation(path, f"must be {name}")
+    if "enum" in schema and not any(type(instance) is type(v) and instance == v for v in schema["enum"]):
+        return Violation(path, f"{instance!r} is not one of {_one_of(schema['enum'])}")
+    if isinstance(instance, str) and "pattern" in schema and not re.search(schema["pattern"], instance):
+        what = f" ({schema['description']})" if "description" in schema else ""
+        return Violation(path, f"{instance!r} does not match {schema['pattern']!r}{what}")
+    if isinstance(instance, int | float) and not isinstance(instance, bool):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if (low is not None and instance < low) or (high is not None and instance > high):
+            bounds = f"from {low} to {high}" if low is not None and high is not None else (
+                f"at least {low}" if low is not None else f"at most {high}")
+            return Violation(path, f"must be {bounds}, not {instance}")
+    if isinstance(instance, list):
+        least = schema.get("minItems", 0)
+        if len(instance) < least:
+            return Violation(path, f"needs at least {'one' if least == 1 else least} item{'s' if least > 1 else ''}")
+        for i, item in enumerate(instance if "items" in schema else ()):
+            found = validate(item, schema["items"], root, (*path, i))
+            if found:
+                return found
+    if isinstance(instance, dict):
+        return _validate_object(instance, schema, root, path)
+    return None
+
+
+def _validate_object(instance: dict[str, Any], schema: dict[str, Any], root: dict[str, Any],
+                     path: tuple[str | int, ...]) -> Violation | None:
+    known = schema.get("properties", {})
+    extra = schema.get("additionalProperties", True)
+    if extra is False:  # first: an unknown field is often a misspelt required one
+        for key in instance:
+            if key not in known:
+                return Violation((*path, key), "unknown field")
+    for name in schema.get("required", ()):
+        if name not in instance:
+            return Violation((*path, name), "is required")
+    for key, value in instance.items():
+        if "propertyNames" in schema:
+            found = validate(key, schema["propertyNames"], root, (*path, key))
+            if found:
+                return found
+        sub = known.get(key, extra)
+        found = validate(value, sub, root, (*path, key)) if isinstance(sub, dict) else None
+        if found:
+            return found
+    return None
+
+
+def _check_schema(node: Any, root: dict[str, Any], where: str) -> None:
+    """Every keyword of the schema is one validate implements (or an annotation); every $ref resolves."""
+    if not isinstance(node, dict):
+        raise RuleError(SCHEMA_FILE, None, where, "a schema must be a JSON object")
+    for key, value in node.items():
+        if key not in SCHEMA_KEYWORDS and key not in SCHEMA_ANNOTATIONS and not key.startswith("x-"):
+            raise RuleError(SCHEMA_FILE, None, where, f"keyword {key!r} is not one fanzha's validator implements")
+        if key == "type" and value not in _JSON_TYPES:
+            raise RuleError(SCHEMA_FILE, None, where, f"type {value!r} is not one of {_one_of(list(_JSON_TYPES))}")
+        if key == "$ref":
+            try:
+                _resolve(root, value)
+            except KeyError:
+                raise RuleError(SCHEMA_FILE, None, where, f"$ref {value!r} does not resolve") from None
+        if key in ("properties", "$defs"):
+            for name, sub in value.items():
+                _check_schema(sub, root, f"{where}.{name}" if where else name)
+        if key in ("items", "propertyNames") or (key == "additionalProperties" and isinstance(value, dict)):
+            _check_schema(value, root, f"{where}.{key}" if where else key)
+
+
+class RuleSchema:
+    """rules/schema.json and what rulefiles reads from it: it is the one source of these lists. (A plain
+    class: the page imports this module, and a NamedTuple's class costs its import ten times as much.)"""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        defs = schema["$defs"]
+        rule, signal = defs["rule"]["properties"], defs["signal"]["properties"]
+        self.schema = schema
+        self.categories: tuple[str, ...] = tuple(defs["category"]["enum"])
+        # severity -> the points a fired rule adds (the schema's x-points), in the enum's order
+        self.severity_points: dict[str, int] = dict(rule["severity"]["x-points"])
+        self.statuses: tuple[str, ...] = tuple(rule["status"]["enum"])
+        self.example_kinds: tuple[str, ...] = tuple(rule["examples"]["properties"])
+        self.rule_fields, self.signal_fields = frozenset(rule), frozenset(signal)
+        self.rule_defaults = {k: v["default"] for k, v in rule.items() if "default" in v}
+        self.signal_defaults = {k: v["default"] for k, v in signal.items() if "default" in v}
+
+    def check(self, data: Any, file: str) -> None:
+        """Validate one parsed rule file (or _signals.toml) against the schema, as a RuleError."""
+        schema = self.schema["$defs"]["signals_file"] if file == "_signals.toml" else self.schema
+        found = validate(data, schema, self.schema)
+        if found:
+            raise _located(file, data, found)
+
+
+def _located(file: str, data: Any, found: Violation) -> RuleError:
+    """A violation as a RuleError: [[rule]] number i is named by its id, [signal.x] by x; the field is the
+    path below it (list indexes dropped: examples.match, not examples.match[2])."""
+    path, ident = found.path, None
+    if len(path) >= 2 and path[0] == "rule" and isinstance(path[1], int):
+        entry = data["rule"][path[1]]
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        ident, path = (rid if isinstance(rid, str) and rid else None), path[2:]
+    elif len(path) >= 2 and path[0] == "signal":
+        ident, path = str(path[1]), path[2:]
+    below = ".".join(p for p in path if isinstance(p, str))
+    if not below and ident is None and found.path:
+        below = str(found.path[0])  # a field of the file itself: category, rule, signal
+    return RuleError(file, ident, below or None, found.problem)
+
+
+_schemas: dict[tuple[str, int], RuleSchema] = {}
+
+
+def load_schema(path: Path | None = None) -> RuleSchema:
+    """The rule schema at ``path`` (the repository's rules/schema.json by default), read once per file and
+    version, and checked: its $id is the one this code reads, and it uses only keywords ``validate``
+    implements. Build and test time only."""
+    path = Path(__file__).resolve().parents[2] / "rules" / SCHEMA_FILE if path is None else Path(path)
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime_ns)
+        if key not in _schemas:
+            _schemas[key] = _read_schema(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise RuleError(path.name, None, None, f"cannot read the rule schema: {exc}") from exc
+    return _schemas[key]
+
+
+def _read_schema(schema: Any) -> RuleSchema:
+    if not isinstance(schema, dict) or schema.get("$id") != RULE_SCHEMA_ID:
+        got = schema.get("$id") if isinstance(schema, dict) else None
+        raise RuleError(SCHEMA_FILE, None, "$id", f"is {got!r}; this fanzha reads {RULE_SCHEMA_ID!r}")
+    _check_schema(schema, schema, "")
+    try:
+        vocabulary = RuleSchema(schema)
+        severities = schema["$defs"]["rule"]["properties"]["severity"]["enum"]
+    except (KeyError, TypeError) as exc:
+        raise RuleError(SCHEMA_FILE, None, None, f"lacks what rulefiles reads from it: {exc}") from exc
+    if list(vocabulary.severity_points) != severities:
+        raise RuleError(SCHEMA_FILE, None, "severity", "x-points must give the points of each severity, in order")
+    return vocabulary
+
+
+# The lists this module hard-coded before the schema, for whoever imports them: read from the repository's
+# schema when first asked for (module __getattr__), so importing rulefiles on the page reads no file.
+_FROM_SCHEMA = {
+    "CATEGORIES": "categories", "SEVERITIES": "severity_points", "STATUSES": "statuses",
+    "EXAMPLE_KINDS": "example_kinds", "RULE_FIELDS": "rule_fields", "SIGNAL_FIELDS": "signal_fields",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_SCHEMA:
+        return getattr(load_schema(), _FROM_SCHEMA[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def source_headings(text: str, markdown: bool) -> list[str]:
+    """The headings a rule's ``source`` may point to. The notice (plain text): a numbered line's title
+    ("五、冒充领导诈骗", "（二）警方提醒"), or a short line that is no sentence (the title, "附件"). The police
+    guidance (Markdown): "#" headings and the bold label that opens a table row or a list item ("刷单返利"),
+    up to its list of sources (web pages, not guidance)."""
+    out = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if markdown:
+            m = re.match(r"#{1,6}\s+(.+)", line) or re.match(r"[|-]\s*\*\*(.+?)\*\*", line)
+            if m and m.group(1).strip() == "Sources":
+                break
+            if m:
+                out.append(m.group(1).strip())
+        else:
+            m = re.match(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^。：]+", line)
+            if m:
+                out.append(m.group(0))
+            elif line and len(line) <= 40 and not re.search(r"[。，]", line):
+                out.append(line.rstrip("："))
+    return out
+
+
+def _load_source_headings(shared: Path) -> dict[str, list[str] | None]:
+    """For each source prefix, the headings of its file beside the repository, or None where it is absent."""
+    out: dict[str, list[str] | None] = {}
+    for prefix, rel in SOURCE_FILES.items():
+        path = shared / rel
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        out[prefix] = None if text is None else source_headings(text, markdown=path.suffix == ".md")
+    return out
+
+
+def _check_source(source: str, headings: dict[str, list[str] | None], file: str, rid: str) -> None:
+    """"notice: 五、冒充领导诈骗": the prefix names a file (the schema checks it), the rest is (part of) one
+    of its headings, when the file is here to read."""
+    prefix, _, heading = source.partition(":")
+    heading = heading.strip()
+    known = headings.get(prefix)
+    if known is not None and not any(heading in h for h in known):
+        name, listed = SOURCE_FILES[prefix].name, "; ".join(dict.fromkeys(known))
+        raise RuleError(file, rid, "source", f"{heading!r} is not a heading of {name} (its headings: {listed})")
 
 
 def _expand_fragments(pattern: str, fragments: dict[str, str], file: str, ident: str) -> str:
@@ -138,17 +385,11 @@ def _time_pattern(regex: re.Pattern[str]) -> float:
     return time.perf_counter() - t0
 
 
-def _compile_signal(name: str, spec: Any, fragments: dict[str, str], file: str) -> dict[str, Any]:
-    if not isinstance(spec, dict):
-        raise RuleError(file, name, None, "a signal must be a table")
-    if not ID_RE.match(name):
-        raise RuleError(file, name, None, "signal names are lower snake_case")
-    unknown = set(spec) - SIGNAL_FIELDS
-    if unknown:
-        raise RuleError(file, name, sorted(unknown)[0], "unknown field")
-    words = _str_list(spec.get("words"), file, name, "words")
-    tokens = _str_list(spec.get("tokens"), file, name, "tokens")
-    patterns = _str_list(spec.get("patterns"), file, name, "patterns")
+def _compile_signal(name: str, spec: dict[str, Any], fragments: dict[str, str], file: str,
+                    vocab: RuleSchema) -> dict[str, Any]:
+    """One [signal.name] table, already valid against the schema: its words folded, its patterns expanded,
+    compiled, linted and timed."""
+    words, tokens, patterns = (spec.get(k, []) for k in ("words", "tokens", "patterns"))
     if not (words or tokens or patterns):
         raise RuleError(file, name, "words", "a signal needs words, tokens or patterns")
     for fld, items in (("words", words), ("tokens", tokens)):
@@ -166,68 +407,35 @@ def _compile_signal(name: str, spec: Any, fragments: dict[str, str], file: str) 
             raise RuleError(file, name, "patterns", f"{pat!r}: {problem}")
         if _time_pattern(rx) > SLOW_PATTERN_S:
             raise RuleError(file, name, "patterns", f"{pat!r} is too slow on long input")
-    return {
-        "words": words,
-        "tokens": tokens,
-        "patterns": expanded,
-        "negatable": bool(spec.get("negatable", True)),
-        "asker": bool(spec.get("asker", False)),
-        "identity": bool(spec.get("identity", False)),
-    }
+    flags = {k: spec.get(k, vocab.signal_defaults[k]) for k in ("negatable", "asker", "identity")}
+    return {"words": words, "tokens": tokens, "patterns": expanded, **flags}
 
 
-def _check_rule(rule: Any, file: str, category: str | None) -> dict[str, Any]:
-    if not isinstance(rule, dict):
-        raise RuleError(file, None, "rule", "each [[rule]] must be a table")
-    rid = rule.get("id")
-    if not isinstance(rid, str) or not ID_RE.match(rid):
-        raise RuleError(file, str(rid) if rid else None, "id", "needs a lower snake_case id")
-    unknown = set(rule) - RULE_FIELDS
-    if unknown:
-        raise RuleError(file, rid, sorted(unknown)[0], "unknown field")
-    for fld in ("title", "explanation", "condition"):
-        if not isinstance(rule.get(fld), str) or not rule[fld].strip():
-            raise RuleError(file, rid, fld, "is required and must be a non-empty string")
-    cat = rule.get("category", category)
-    if cat not in CATEGORIES:
-        raise RuleError(file, rid, "category", f"{cat!r} is not one of {', '.join(CATEGORIES)}")
-    sev = rule.get("severity")
-    if sev not in SEVERITIES:
-        raise RuleError(file, rid, "severity", "must be high, medium or low")
-    score = rule.get("score", SEVERITIES[sev])
-    if not isinstance(score, int) or not 1 <= score <= 100:
-        raise RuleError(file, rid, "score", "must be a whole number from 1 to 100")
-    status = rule.get("status", "stable")
-    if status not in STATUSES:
-        raise RuleError(file, rid, "status", f"must be one of {', '.join(STATUSES)}")
+def _check_rule(rule: dict[str, Any], file: str, category: str, vocab: RuleSchema,
+                headings: dict[str, list[str] | None]) -> dict[str, Any]:
+    """One [[rule]], already valid against the schema: its defaults filled in, its source and condition checked."""
+    rid = rule["id"]
+    defaults = vocab.rule_defaults
+    _check_source(rule["source"], headings, file, rid)
     try:
         tree = conditions.parse(rule["condition"])
     except conditions.ConditionError as exc:
         raise RuleError(file, rid, "condition", str(exc)) from exc
-    examples = rule.get("examples", {})
-    if not isinstance(examples, dict) or set(examples) - set(EXAMPLE_KINDS):
-        raise RuleError(file, rid, "examples", f"a table of {', '.join(EXAMPLE_KINDS)}")
-    checked = {k: _str_list(examples.get(k), file, rid, f"examples.{k}") for k in EXAMPLE_KINDS}
-    for kind in ("match", "no_match"):
-        if not checked[kind]:
-            raise RuleError(file, rid, f"examples.{kind}", "needs at least one example")
-    bonus = rule.get("context_bonus", 10)
-    if not isinstance(bonus, int) or not 0 <= bonus <= 50:
-        raise RuleError(file, rid, "context_bonus", "must be a whole number from 0 to 50")
     return {
         "id": rid,
         "title": rule["title"].strip(),
-        "category": cat,
-        "severity": sev,
-        "score": score,
-        "status": status,
+        "category": rule.get("category", category),
+        "severity": rule["severity"],
+        "score": rule.get("score", vocab.severity_points[rule["severity"]]),
+        "precedence": rule.get("precedence", defaults["precedence"]),
+        "status": rule.get("status", defaults["status"]),
         "explanation": rule["explanation"].strip(),
-        "advice": _str_list(rule.get("advice"), file, rid, "advice", required=True),
+        "advice": rule["advice"],
         "condition": rule["condition"].strip(),
-        "context": _str_list(rule.get("context"), file, rid, "context"),
-        "context_bonus": bonus,
-        "infer_category": bool(rule.get("infer_category", False)),
-        "examples": checked,
+        "context": rule.get("context", []),
+        "context_bonus": rule.get("context_bonus", defaults["context_bonus"]),
+        "infer_category": rule.get("infer_category", defaults["infer_category"]),
+        "examples": {k: rule["examples"].get(k, []) for k in vocab.example_kinds},
         "_file": file,
         "_tree": tree,
         "_signals": sorted(conditions.signal_names(tree)),
@@ -263,9 +471,13 @@ def _load_language(rules_dir: Path) -> tuple[dict[str, Any], dict[str, str], dic
     return lang, fragments, advice
 
 
-def compile_rules(rules_dir: Path) -> dict[str, Any]:
-    """Validate every rule file and return the JSON-able bundle."""
+def compile_rules(rules_dir: Path, shared: Path | None = None) -> dict[str, Any]:
+    """Validate every file and return the JSON-able bundle. ``shared`` holds the files rules cite as their
+    source (seed/notice.txt, domain/police-guidance.md); by default ``../shared`` beside the repository,
+    and where a file is absent only the source's prefix is checked."""
     rules_dir = Path(rules_dir)
+    vocab = load_schema(rules_dir / SCHEMA_FILE)
+    headings = _load_source_headings(rules_dir.resolve().parents[1] / "shared" if shared is None else Path(shared))
     lang, fragments, advice = _load_language(rules_dir)
     signals: dict[str, dict[str, Any]] = {}
     signal_file: dict[str, str] = {}
@@ -273,18 +485,16 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     sources = [rules_dir / "_signals.toml", *_rule_files(rules_dir)]
     for path in sources:
         data = _load_toml(path)
-        category = data.get("category")
-        if path.name != "_signals.toml" and category not in CATEGORIES:
-            raise RuleError(path.name, None, "category", f"file category {category!r} is unknown")
+        vocab.check(data, path.name)
         for name, spec in data.get("signal", {}).items():
             if name in signals:
                 raise RuleError(path.name, name, None, f"signal already defined in {signal_file[name]}")
-            signals[name] = _compile_signal(name, spec, fragments, path.name)
+            signals[name] = _compile_signal(name, spec, fragments, path.name, vocab)
             signal_file[name] = path.name
         for raw in data.get("rule", []):
-            rules.append(_check_rule(raw, path.name, category))
+            rules.append(_check_rule(raw, path.name, data.get("category", ""), vocab, headings))
     topics = lang.get("topics", {})
-    _check_topics(topics, signals)
+    _check_topics(topics, signals, vocab)
     quiet_when = _check_quiet_when(lang.get("quiet_when"), signals)
     _cross_check(rules, signals, signal_file, advice, topics, quiet_when)
     bundle = {
@@ -310,12 +520,12 @@ def compile_rules(rules_dir: Path) -> dict[str, Any]:
     return bundle
 
 
-def _check_topics(topics: Any, signals: dict[str, Any]) -> None:
+def _check_topics(topics: Any, signals: dict[str, Any], vocab: RuleSchema) -> None:
     """[topics] maps a category to the signals that show a text is about it (for infer_category rules)."""
     if not isinstance(topics, dict):
         raise RuleError("_language.toml", None, "topics", "must be a table of category = [signal, …]")
     for cat, names in topics.items():
-        if cat not in CATEGORIES:
+        if cat not in vocab.categories:
             raise RuleError("_language.toml", cat, "topics", f"{cat!r} is not a category")
         for name in _str_list(names, "_language.toml", cat, "topics"):
             if name not in signals:

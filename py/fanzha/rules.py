@@ -34,8 +34,9 @@ class Rule(NamedTuple):
     title: str
     category: str
     severity: str
-    score: int
-    status: str
+    score: int  # points when fired (plus context_bonus): the severity's, or the rule's own score
+    precedence: int  # between categories whose best rules score the same, the higher one is reported first
+    status: str  # "stable": fires on a whole scam chat of tests/corpus (a test checks it); else "experimental"
     explanation: str
     advice: list[str]
     condition: conditions.Node
@@ -144,7 +145,7 @@ class RuleSet(NamedTuple):
         ]
         rules = [
             Rule(
-                r["id"], r["title"], r["category"], r["severity"], r["score"], r["status"],
+                r["id"], r["title"], r["category"], r["severity"], r["score"], r.get("precedence", 0), r["status"],
                 r["explanation"], r["advice"],
                 _as_node(parsed[r["id"]]) if r["id"] in parsed else conditions.parse(r["condition"]), r["context"],
                 r["context_bonus"], r.get("infer_category", False), r.get("examples", {}),

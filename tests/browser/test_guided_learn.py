@@ -71,6 +71,11 @@ def test_typical_answers_compose_a_description_that_warns(
     expect(ready_page.locator(f'[data-testid="finding"][data-category="{category}"]').first).to_be_visible()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15.7, open: the reassuring answers (an old contact, not a new number) add no words to the "
+    "description, and the learned scorer warns (medium) on '对方自称是我的亲戚朋友。他让我给他转账。'",
+)
 def test_answers_without_red_flags_still_remind_to_verify(ready_page: Page) -> None:
     answer(ready_page, {"who": "acquaintance", "channel": "known", "new_account": "no", "purpose": "other"})
     expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(none|low)$"))

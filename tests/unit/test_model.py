@@ -36,12 +36,12 @@ DECISIONS = [
     ([], "low", "low"),
     ([], "medium", "medium"),
     ([], "quiet", "none"),
-    ([("impersonate_leader", 15)], "medium", "medium"),
-    ([("impersonate_leader", 40)], "medium", "high"),
-    ([("impersonate_leader", 70)], None, "high"),
-    ([("impersonate_leader", 70)], "quiet", "low"),
-    ([("impersonate_leader", 40)], "quiet", "none"),
-    ([("impersonate_leader", 55), ("other", 40)], "quiet", "medium"),
+    ([("impersonate_leader", 15, 0)], "medium", "medium"),
+    ([("impersonate_leader", 40, 0)], "medium", "high"),
+    ([("impersonate_leader", 70, 0)], None, "high"),
+    ([("impersonate_leader", 70, 0)], "quiet", "low"),
+    ([("impersonate_leader", 40, 0)], "quiet", "none"),
+    ([("impersonate_leader", 55, 0), ("other", 40, 0)], "quiet", "medium"),
 ]
 
 
@@ -53,9 +53,10 @@ def test_the_decision_table(points: list, severity: str | None, verdict: str) ->
 
 def test_the_scorer_names_the_scheme_where_the_rules_only_say_other() -> None:
     rules = fanzha.active_rules()
-    _, _, categories, model_category = decide.combine([("other", 15)], {}, "medium", lambda: [("romance", 0.9)], rules)
+    romance = lambda: [("romance", 0.9)]  # noqa: E731
+    _, _, categories, model_category = decide.combine([("other", 15, 0)], {}, "medium", romance, rules)
     assert categories == ["romance", "other"] and model_category == "romance"
-    _, _, categories, _ = decide.combine([("loan", 40)], {}, "medium", lambda: [("romance", 0.9)], rules)
+    _, _, categories, _ = decide.combine([("loan", 40, 0)], {}, "medium", lambda: [("romance", 0.9)], rules)
     assert categories == ["loan", "romance"], "a named scheme stays first"
 
 

@@ -14,6 +14,7 @@ GOOD_RULE = '''
 [[rule]]
 id = "demo_rule"
 title = "演示规则"
+source = "notice: 五、冒充领导诈骗"
 severity = "medium"
 explanation = "演示。"
 advice = ["stop"]

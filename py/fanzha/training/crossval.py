@@ -39,7 +39,7 @@ QUIET_AT_MOST = -1.0
 class RuleView:
     """What the rules say of a row, computed once: they do not change between folds."""
 
-    points: list[tuple[str, int]]
+    points: list[tuple[str, int, int]]  # (category, points, precedence), as decide.judge counts them
     topics: dict[str, tuple[int, int]]
 
 
@@ -56,8 +56,7 @@ def rule_views(rows: Sequence[Row], ruleset: RuleSet) -> list[RuleView]:
     for row in rows:
         analysis = detect.analyse(normalize.fold(row.text), ruleset)
         judged = decide.judge(analysis, ruleset, None, {}, list)
-        views.append(RuleView([(judged.rule_categories[f.rule.id], f.score) for f in analysis.fired],
-                              decide.topic_strength(analysis, ruleset)))
+        views.append(RuleView(judged.rule_points, decide.topic_strength(analysis, ruleset)))
     return views
 
 
