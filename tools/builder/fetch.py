@@ -56,46 +56,23 @@ def fetch_qrcode_generator() -> Path:
     return verified(tgz, QRCODE_TGZ_SHA256)
 
 
+def pip_download(*args: str) -> None:
+    """``pip download`` into the cache, one file, no dependencies: pip knows its registry."""
+    run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(CACHE), *args])
+
+
 def fetch_micropip(python_version: str) -> Path:
     whl = CACHE / f"micropip-{MICROPIP_VERSION}-py3-none-any.whl"
     if not whl.exists():
         # micropip 0.11 declares requires-python for Pyodide's CPython, so pip must be told that version.
-        run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--only-binary",
-                ":all:",
-                "--python-version",
-                python_version,
-                "-d",
-                str(CACHE),
-                f"micropip=={MICROPIP_VERSION}",
-            ]
-        )
+        pip_download("--only-binary", ":all:", "--python-version", python_version, f"micropip=={MICROPIP_VERSION}")
     return verified(whl, MICROPIP_WHL_SHA256)
 
 
 def fetch_jieba_sdist() -> Path:
     sdist = CACHE / f"jieba-{JIEBA_VERSION}.tar.gz"
     if not sdist.exists():
-        run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "-d",
-                str(CACHE),
-                f"jieba=={JIEBA_VERSION}",
-            ]
-        )
+        pip_download("--no-binary", ":all:", f"jieba=={JIEBA_VERSION}")
     return verified(sdist, JIEBA_SDIST_SHA256)
 
 
