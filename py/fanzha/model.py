@@ -61,11 +61,13 @@ def has_enough(text: str) -> bool:
     return len(text) - text.count(" ") - text.count("\n") >= MIN_CHARS
 
 
-def ngrams(text: str, sizes: Iterable[int]) -> Iterable[str]:
-    """Every character n-gram of ``text`` of the given sizes, in text order, repeats included."""
+def gram_set(text: str, sizes: Iterable[int]) -> set[str]:
+    """The distinct character n-grams of ``text`` of the given sizes: the scorer's features, at check time
+    and in training alike. A set comprehension of slices per size is quicker than one generator over all."""
+    grams: set[str] = set()
     for n in sizes:
-        for i in range(len(text) - n + 1):
-            yield text[i : i + n]
+        grams |= {text[i : i + n] for i in range(len(text) - n + 1)}
+    return grams
 
 
 class Scorer:
@@ -106,10 +108,7 @@ class Scorer:
     def features(self, text: str) -> dict[int, float]:
         """The text's vocabulary n-grams (by index) and their values in the unit-length vector."""
         index = self.index
-        grams: set[str] = set()
-        for n in self.sizes:  # a set comprehension of slices per size: quicker than one generator over all
-            grams |= {text[i : i + n] for i in range(len(text) - n + 1)}
-        found = [index[g] for g in grams if g in index]
+        found = [index[g] for g in gram_set(text, self.sizes) if g in index]
         idf = self.idf
         ordered = sorted(found)  # a fixed order: the sums below come out the same everywhere
         norm = math.sqrt(sum(idf[i] * idf[i] for i in ordered)) or 1.0

@@ -104,11 +104,7 @@ def engine_timeout(request: pytest.FixtureRequest) -> None:
 def loaded_page(browser: Browser, site_url: str) -> Iterator[Page]:
     """One page per test module whose engine has started: loading Pyodide costs ~10 s a time."""
     context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(ENGINE_TIMEOUT_MS)
-    page.goto(site_url)
-    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
-    yield page
+    yield open_ready(context, site_url)
     context.close()
 
 

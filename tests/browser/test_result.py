@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import ENGINE_TIMEOUT_MS, poll
+from conftest import ENGINE_TIMEOUT_MS, open_ready, poll
 from conftest import FAKE_LEADER_CHAT_FOR_MODES as CHAT
 from playwright.sync_api import Browser, Page, expect
 
@@ -90,11 +90,7 @@ def phone(browser: Browser, site_url: str) -> Iterator[Page]:
     """A phone-sized page, ready, with the clipboard and share sheet captured."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.add_init_script(CAPTURE)
-    page = context.new_page()
-    page.set_default_timeout(ENGINE_TIMEOUT_MS)
-    page.goto(site_url)
-    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
-    yield page
+    yield open_ready(context, site_url)
     context.close()
 
 

@@ -1,6 +1,6 @@
 """Fit the scorer with scikit-learn and write it as the model file ``fanzha.model`` reads.
 
-The features are made by the runtime's own code (``fanzha.model.ngrams`` over ``model_text``), and the
+The features are made by the runtime's own code (``fanzha.model.gram_set`` over ``model_text``), and the
 weights are quantized before anything is measured: cross-validation scores exactly what ships.
 """
 
@@ -20,7 +20,7 @@ from sklearn.feature_selection import chi2
 from sklearn.linear_model import LogisticRegression
 
 from fanzha import normalize
-from fanzha.model import FORMAT, MAGIC, SEPARATOR, model_text, ngrams
+from fanzha.model import FORMAT, MAGIC, SEPARATOR, gram_set, model_text
 
 from .data import Row
 
@@ -44,7 +44,7 @@ def model_texts(texts: Sequence[str]) -> list[str]:
 
 
 def _grams(texts: Sequence[str], sizes: tuple[int, ...]) -> list[set[str]]:
-    return [set(ngrams(t, sizes)) for t in texts]
+    return [gram_set(t, sizes) for t in texts]
 
 
 def _vocabulary(grams: list[set[str]], labels: list[str], settings: Settings) -> tuple[list[str], list[int], set[str]]:
