@@ -23,7 +23,7 @@ every speaker line, as "你已添加了…" usually is, has no speaker); the cha
 Long card numbers, phone numbers and links do not wrap inside a bubble, so their spaces are never lost at a
 line break and the truth keeps them as written.
 
-    python -m tests.screens.render --out DIR [--style S] [--scale N] [--fmt png|jpeg] [--shots N]
+    python -m tests.screens.render --out DIR [--style S|all] [--scale 2|3] [--fmt png|jpeg] [--shots N]
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ AVATAR_COLOURS = ("#5B8FF9", "#F6BD16", "#E8684A", "#6DC8EC", "#9270CA", "#FF9D4
 def _avatar(seed: str) -> str:
     """A plain picture-like square (two colours, no letters: OCR would read them)."""
     n = zlib.crc32(seed.encode())
-    a, b = AVATAR_COLOURS[n % 8], AVATAR_COLOURS[(n // 8) % 8]
+    a, b = AVATAR_COLOURS[n % 8], AVATAR_COLOURS[(n + 1 + (n >> 3) % 7) % 8]  # two different colours
     return f'<div class="avatar" style="background: linear-gradient(135deg, {a} 0 55%, {b} 55%)"></div>'
 
 
@@ -292,21 +292,31 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
-def write_all(browser: Browser, out: Path, style: str | None, scale: int, fmt: str, shots: int | None) -> Path:
-    """Every chat's shots as files <id>.<style>.<n>.<ext> in out, and truth.json listing them."""
+def write_all(browser: Browser, out: Path, styles: list[str | None], scale: int, fmt: str, shots: int | None) -> Path:
+    """Every chat's shots in each style (None: the chat's own) as files <id>.<style>.<n>.<ext> in out, and
+    truth.json: one entry per chat and style, with its lines, transcript and shots (file, lines, boxes)."""
     out.mkdir(parents=True, exist_ok=True)
     ext = "jpg" if fmt in ("jpg", "jpeg") else "png"
     entries = []
     with phone_page(browser, scale) as page:
-        for chat in load_chats():
-            chat_style = style or chat["style"]
-            files = []
-            for n, shot in enumerate(render(page, chat, chat_style, fmt, shots), 1):
-                name = f"{chat['id']}.{chat_style}.{n}.{ext}"
-                (out / name).write_bytes(shot.image)
-                boxes = {str(i): box for i, box in shot.boxes.items()}
-                files.append({"file": name, "line_indexes": shot.line_indexes, "boxes": boxes})
-            entries.append({**truth(chat), "style": chat_style, "scale": scale, "shots": files})
+        for style in styles:
+            for chat in load_chats():
+                chat_style = style or chat["style"]
+                files = []
+                for n, shot in enumerate(render(page, chat, chat_style, fmt, shots), 1):
+                    name = f"{chat['id']}.{chat_style}.{n}.{ext}"
+                    (out / name).write_bytes(shot.image)
+                    boxes = {str(i): box for i, box in shot.boxes.items()}
+                    files.append(
+                        {
+                            "file": name,
+                            "mime": shot.mime,
+                            "size": shot.size,
+                            "line_indexes": shot.line_indexes,
+                            "boxes": boxes,
+                        }
+                    )
+                entries.append({**truth(chat), "style": chat_style, "scale": scale, "shots": files})
     path = out / "truth.json"
     path.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
@@ -315,14 +325,15 @@ def write_all(browser: Browser, out: Path, style: str | None, scale: int, fmt: s
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Render the chat fixtures as phone screenshots.")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--style", choices=STYLES, help="one style for all chats (default: each chat's own)")
+    parser.add_argument("--style", choices=(*STYLES, "all"), help="one style, or all (default: each chat's own)")
     parser.add_argument("--scale", type=int, default=3, choices=(2, 3))
     parser.add_argument("--fmt", default="png", choices=("png", "jpeg"))
     parser.add_argument("--shots", type=int, choices=(1, 2, 3), help="shots per long chat (default: as needed)")
     args = parser.parse_args(argv)
     with sync_playwright() as p:
         browser = launch(p)
-        path = write_all(browser, args.out, args.style, args.scale, args.fmt, args.shots)
+        styles = list(STYLES) if args.style == "all" else [args.style]
+        path = write_all(browser, args.out, styles, args.scale, args.fmt, args.shots)
         browser.close()
     print(path)
 
