@@ -76,6 +76,9 @@ def test_truth_transcript_reads_as_its_speakers(chat: dict) -> None:
     said = [line for line in chat["lines"] if line["side"] != "time"]
     expected = {"them": "对方", "me": "我", "system": None}
     assert [m.speaker for m in messages] == [expected[line["side"]] for line in said]
+    if not re.search(r"[\d\s]", chat["title"]):  # a name, not an SMS number: it may stand for 对方
+        messages = split_messages(fold(screens.truth_transcript(chat, other=chat["title"])).text)
+        assert {m.speaker for m in messages} - {None, "我"} == {chat["title"]}
 
 
 def pixel(image: Image.Image, box: tuple[int, int, int, int], scale: int) -> tuple[int, int, int]:

@@ -1,7 +1,12 @@
 """Chat screenshots drawn in Chromium, with their ground truth, for the OCR tests and benchmark (issue 14).
 
-A chat (``chats.json``) is laid out as a phone screen 390x844 CSS px: status bar, title bar with the other
-side's name, the scrolling chat body, an input bar. Styles: ``wechat_light``, ``wechat_dark``, ``qq``,
+A chat in ``chats.json`` has ``id``, ``style`` (its usual look), ``title`` (the other side's name or SMS
+number in the title bar), ``label`` (scam or benign), ``category`` (a rules/schema.json category; for a benign
+chat, the scam type it is shaped like) and ``lines``: ``{"side": "them"|"me"|"time"|"system", "text": ...}``,
+a group chat's lines with the sender's ``name`` (shown above the bubble in ``qq``).
+
+It is laid out as a phone screen 390x844 CSS px: status bar, title bar with the other side's name, the
+scrolling chat body, an input bar. Styles: ``wechat_light``, ``wechat_dark``, ``qq``,
 ``sms``. A long chat is taken as 2-3 scrolling screenshots that overlap by at least one message, the title bar
 on each, as a person takes them.
 
@@ -13,7 +18,8 @@ The transcript the engine reads (``truth_transcript``), one line per chat line:
 
     昨天 14:32                       a time: as shown; fanzha.transcript skips it (TIME_LINE)
     你已添加了王局长，现在可以开始聊天了  a system notice: a plain line, no speaker prefix
-    对方：小张，我是王局长……            the other side (``other=`` may put the title's name instead)
+    对方：小张，我是王局长……            the other side (``other=`` may put the title's name instead,
+                                     where the parser takes it for one: not "95588", no spaces)
     我：好的王局，已经存了。             the user ("我" is in fanzha.transcript.USER_NAMES)
 
 A bubble is one line however it wraps on screen. The parser has no "nobody" speaker once a speaker line has
@@ -22,6 +28,9 @@ every speaker line, as "你已添加了…" usually is, has no speaker); the cha
 
 Long card numbers, phone numbers and links do not wrap inside a bubble, so their spaces are never lost at a
 line break and the truth keeps them as written.
+
+In a test: ``with phone_page(browser, scale=3) as page: shots = render(page, chat, "qq", fmt="jpeg")``.
+From the shell (files <id>.<style>.<n>.png|jpg and truth.json):
 
     python -m tests.screens.render --out DIR [--style S|all] [--scale 2|3] [--fmt png|jpeg] [--shots N]
 """
@@ -265,9 +274,9 @@ def _shoot(page: Page, scroll_top: int, fmt: str, scale: float) -> Shot:
 def render(page: Page, chat: dict, style: str | None = None, fmt: str = "png", shots: int | None = None) -> list[Shot]:
     """Screenshots of a chat in a style (default: the chat's own) on a phone_page.
 
-    shots: how many (1 to 3); None takes as few as give each next shot an overlap with the one before. A
-    chat that fits one screen gives one shot whatever is asked. Raises ValueError if the shots asked for
-    cannot overlap by a whole line, or None would need more than MAX_SHOTS.
+    shots: how many (1 to 3; 1 of a long chat shows its end); None: as few as scroll by at most MAX_STEP of
+    the chat body each. A chat that fits one screen gives one shot whatever is asked. Raises ValueError if
+    consecutive shots share no whole line, or there would be more than MAX_SHOTS.
     """
     style = style or chat["style"]
     if style not in STYLES:
