@@ -2,7 +2,9 @@
 // It only ever caches GETs of our own static files, listed by build.py with their hashes. Nothing the
 // user types is a request, so nothing the user types can end up in the cache.
 
-// build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"}}.
+// build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"},
+// on_use: {version, files}}: the precached files, and those kept only once the page uses them (screenshot
+// reading, 18 MB: not part of a phone's first visit).
 const ASSETS = "__FANZHA_SW_ASSETS__";
 
 const PREFIX = "fanzha-";
@@ -12,6 +14,9 @@ const SCOPE = new URL("./", self.location.href); // the sub-path the site is ser
 const PAGE = SCOPE.href;
 const urlOf = (path) => (path === "index.html" ? PAGE : new URL(path, SCOPE).href);
 const URLS = new Map(Object.entries(ASSETS.files).map(([path, hash]) => [urlOf(path), hash]));
+const ON_USE = new Map(Object.entries(ASSETS.on_use.files).map(([path, hash]) => [urlOf(path), hash]));
+// Named by the on-use files' own hash, so a page update that leaves them unchanged keeps them.
+const ON_USE_CACHE = PREFIX + "on-use-" + ASSETS.on_use.version;
 // The page's worker puts the runtime files it downloads here (worker.js), so the precache below need
 // not download 10 MB a second time when the browser's HTTP cache did not keep them.
 const STAGING = "fanzha-staging";
@@ -57,7 +62,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if ((name.startsWith(PREFIX) && name !== CACHE) || name === STAGING) await caches.delete(name);
+        const current = name === CACHE || name === ON_USE_CACHE;
+        if ((name.startsWith(PREFIX) && !current) || name === STAGING) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
@@ -79,7 +85,27 @@ function cacheKey(request) {
   return URLS.has(url.href) ? url.href : null;
 }
 
+// A copy of a downloaded on-use file, kept only if its bytes are exactly this build's.
+async function keepOnUse(url, copy) {
+  const body = await copy.arrayBuffer();
+  if ((await sri(body)) !== ON_USE.get(url)) return;
+  const cache = await caches.open(ON_USE_CACHE);
+  await cache.put(url, new Response(body, { status: 200, statusText: "OK", headers: copy.headers }));
+}
+
+// An on-use file: from its cache, else from the network, and then kept. No `integrity` on the fetch: that
+// would hold the body back until it is complete, and the page shows the download's progress as it arrives.
+async function onUse(url, event) {
+  const cached = await caches.match(url, { cacheName: ON_USE_CACHE });
+  if (cached) return cached;
+  const response = await fetch(url);
+  if (response.ok) event.waitUntil(keepOnUse(url, response.clone()).catch(() => {}));
+  return response;
+}
+
 self.addEventListener("fetch", (event) => {
+  const bare = event.request.method === "GET" ? event.request.url.split("#")[0] : "";
+  if (ON_USE.has(bare)) return event.respondWith(onUse(bare, event));
   const key = cacheKey(event.request);
   if (!key) return; // not ours: the browser handles it as if there were no service worker
   event.respondWith(

