@@ -4,7 +4,8 @@ import { FRAUD_TYPES, REMINDERS, reminderMessage, typeMessage } from "./content/
 import { createEngine } from "./engine-client.js";
 import { $, el } from "./ui/dom.js";
 import { QUESTIONS, compose, stepThrough } from "./ui/guided.js";
-import { checkerAddress, readMode, startEmbed, startKiosk, startPoster } from "./ui/modes.js";
+import { readImages, startImageInput } from "./ui/image.js";
+import { checkerAddress, loadConfig, readMode, startEmbed, startKiosk, startPoster } from "./ui/modes.js";
 import { clearReport, entitiesText, recordText, renderReport } from "./ui/result.js";
 
 const TYPING_PAUSE_MS = 400;
@@ -432,6 +433,13 @@ function setUpKiosk() {
   startKiosk(idleSeconds, { wipe, wake: () => $("guided-title").focus({ preventScroll: true }) });
 }
 
+// Screenshots: everywhere but the poster; on a kiosk (a shared device) only when config.json turns it on.
+if (!poster && engine) {
+  const use = (transcript) => loadAndCheck(transcript);
+  if (kiosk) loadConfig().then((config) => startImageInput({ use, enabled: config.kiosk_screenshots === true }));
+  else startImageInput({ use, enabled: true });
+}
+
 if (kiosk) {
   setUpKiosk();
 } else if (poster) {
@@ -442,6 +450,7 @@ if (kiosk) {
 } else if (mode === "embed" && engine) {
   embed = startEmbed({
     check: checkForParent,
+    read: async (image) => (await readImages([image])).transcript,
     show: (text, report) => {
       showView("check");
       ui.input.value = text;

@@ -32,6 +32,9 @@ PLACEHOLDERS = frozenset(
     "图片 转账 红包 语音 链接 文件 视频 表情 动画表情 位置 名片 收款 撤回 语音通话 视频通话 聊天记录".split()
 )
 USER_NAMES = frozenset({"我", "本人", "自己", "me", "我方"})
+# A chat app's own notice ("你已添加了…", "对方已收款"), as screenshot reading writes it (web/ocr/layout.js):
+# nobody's words, so it neither takes nor changes a speaker.
+SYSTEM_NOTICE = re.compile(r"^\s*\(系统提示\)")
 
 
 class Message(NamedTuple):
@@ -79,6 +82,9 @@ def split_messages(text: str) -> list[Message]:
     for (a, b), pname in zip(spans, prefix_names, strict=True):
         line = text[a:b]
         if not line.strip() or TIME_LINE.match(line):
+            continue
+        if SYSTEM_NOTICE.match(line):
+            messages.append(Message(None, a, b))
             continue
         header = QQ_HEADER.match(line)
         if header and not PREFIX_SPEAKER.match(line):

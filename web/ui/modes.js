@@ -305,12 +305,11 @@ export async function loadEmbedConfig() {
 }
 
 function isCheckMessage(data) {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return false;
+  const text = data.type === "fanzha:check" && typeof data.text === "string";
+  const image = data.type === "fanzha:check-image" && (data.image instanceof Blob || data.image instanceof ArrayBuffer);
   return (
-    data !== null &&
-    typeof data === "object" &&
-    !Array.isArray(data) &&
-    data.type === "fanzha:check" &&
-    typeof data.text === "string" &&
+    (text || image) &&
     (data.id === undefined || typeof data.id === "string" || Number.isFinite(data.id)) &&
     (data.show === undefined || typeof data.show === "boolean")
   );
@@ -319,13 +318,17 @@ function isCheckMessage(data) {
 /**
  * Embed protocol (docs/embed.md):
  *   parent -> iframe {type: "fanzha:check", text, id?, show?}
- *   iframe -> that same window and origin {type: "fanzha:result", report, id?}
+ *   parent -> iframe {type: "fanzha:check-image", image: Blob | ArrayBuffer, id?, show?}  a chat screenshot,
+ *     read on this device; the reply also carries the text read from it
+ *   iframe -> that same window and origin {type: "fanzha:result", report, id?, text?}; for a screenshot that
+ *     could not be read, {type: "fanzha:result", report: null, error: reason, id?}
  *   iframe -> parent {type: "fanzha:height", px} whenever the page's height changes
  *   iframe -> parent {type: "fanzha:result", report, trigger: "user"} after the user's own check, only to
  *     origins listed in config.json's embed_allowed_origins (the browser enforces the target origin).
- * @param {{check: (text: string) => Promise<object>, show: (text: string, report: object) => void}} hooks
+ * @param {{check: (text: string) => Promise<object>, read: (image: Blob | ArrayBuffer) => Promise<string>,
+ *   show: (text: string, report: object) => void}} hooks
  */
-export function startEmbed({ check, show }) {
+export function startEmbed({ check, read, show }) {
   const framed = window.parent !== window;
   let lastHeight = 0;
   const main = $("main");
@@ -344,13 +347,23 @@ export function startEmbed({ check, show }) {
     const source = event.source;
     // An opaque ("null") origin cannot be addressed without "*": such senders get no answer.
     if (!source || source === window || event.origin === "null" || !isCheckMessage(event.data)) return;
-    const { text, id, show: display } = event.data;
+    const { id, show: display } = event.data;
+    const reply = { type: "fanzha:result" };
+    if (id !== undefined) reply.id = id;
+    let text = event.data.text;
+    if (event.data.type === "fanzha:check-image") {
+      try {
+        text = await read(event.data.image);
+      } catch (err) {
+        source.postMessage({ ...reply, report: null, error: err.reason || "failed" }, event.origin);
+        return;
+      }
+      reply.text = text;
+    }
     const report = await check(text);
     if (!report) return;
     if (display) show(text, report);
-    const reply = { type: "fanzha:result", report };
-    if (id !== undefined) reply.id = id;
-    source.postMessage(reply, event.origin);
+    source.postMessage({ ...reply, report }, event.origin);
   });
 
   const allowed = loadEmbedConfig();
