@@ -17,14 +17,13 @@ check both text and speaker colour. The chrome (status bar clock "9:41", title, 
 The transcript the engine reads (``truth_transcript``), one line per chat line:
 
     昨天 14:32                       a time: as shown; fanzha.transcript skips it (TIME_LINE)
-    你已添加了王局长，现在可以开始聊天了  a system notice: a plain line, no speaker prefix
+    （系统提示）你已添加了王局长，现在可以开始聊天了  a system notice: tagged, so it takes no speaker
     对方：小张，我是王局长……            the other side (``other=`` may put the title's name instead,
                                      where the parser takes it for one: not "95588", no spaces)
     我：好的王局，已经存了。             the user ("我" is in fanzha.transcript.USER_NAMES)
 
-A bubble is one line however it wraps on screen. The parser has no "nobody" speaker once a speaker line has
-been seen, so a system notice after one is read as a further message of the speaker before it (one before
-every speaker line, as "你已添加了…" usually is, has no speaker); the chats keep their notices at the top.
+A bubble is one line however it wraps on screen. A system notice carries fanzha.transcript's tag (as
+web/ocr/layout.js writes it), so it neither takes nor changes a speaker wherever it sits.
 
 Long card numbers, phone numbers and links do not wrap inside a bubble, so their spaces are never lost at a
 line break and the truth keeps them as written.
@@ -58,6 +57,7 @@ MAX_SHOTS = 3
 # A next screenshot scrolls by at most this share of the chat body: people keep some context in view.
 MAX_STEP = 0.8
 SIDE_PREFIX = {"them": "对方", "me": "我"}
+SYSTEM_TAG = "（系统提示）"  # fanzha.transcript.SYSTEM_NOTICE, as the screenshot reader writes notices
 # The same browser as tests/browser/conftest.py (Debian's chromium; Playwright cannot download one here).
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -88,7 +88,7 @@ def truth_transcript(chat: dict, other: str = "对方") -> str:
     for line in chat["lines"]:
         side, text = line["side"], line["text"]
         name = other if side == "them" else SIDE_PREFIX.get(side)
-        out.append(f"{name}：{text}" if name else text)
+        out.append(f"{name}：{text}" if name else SYSTEM_TAG + text if side == "system" else text)
     return "\n".join(out)
 
 
