@@ -45,10 +45,12 @@ from .assemble import GENERATED_NOTE, copy_web, slim_stdlib, write_manifest, wri
 from .engine import (
     DEV_ONLY,
     ENGINE_MOUNT,
+    LABELS_MODULE,
     compile_rules_bundle,
     engine_archive,
     jieba_data_files,
     jieba_sources,
+    labels_module,
     package_files,
     project_meta,
     python_sources,
@@ -160,6 +162,7 @@ def build(dest: Path = DIST) -> None:
         "start_bytes": sum((out / p).stat().st_size for p in start_files) + len(engine) + len(rules),
     }
     copy_web(out, build_info)
+    (out / LABELS_MODULE).write_text(labels_module(GENERATED_NOTE), "utf-8")
     (out / "build-info.json").write_text(json.dumps(build_info, indent=1, sort_keys=True) + "\n", "utf-8")
     write_service_worker(out)
     write_manifest(out)
