@@ -2,10 +2,11 @@
 // It only ever caches GETs of our own static files, listed by build.py with their hashes. Nothing the
 // user types is a request, so nothing the user types can end up in the cache.
 
-// build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"}}.
+// build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"},
+// caches: {prefix, staging, snapshot}} (the Cache Storage names, tools/builder/assemble.py CACHE_NAMES).
 const ASSETS = "__FANZHA_SW_ASSETS__";
 
-const PREFIX = "fanzha-";
+const PREFIX = ASSETS.caches.prefix;
 const CACHE = PREFIX + ASSETS.version;
 const SCOPE = new URL("./", self.location.href); // the sub-path the site is served from
 // The page is kept under the URL people open (the folder), not index.html.
@@ -14,7 +15,7 @@ const urlOf = (path) => (path === "index.html" ? PAGE : new URL(path, SCOPE).hre
 const URLS = new Map(Object.entries(ASSETS.files).map(([path, hash]) => [urlOf(path), hash]));
 // The page's worker puts the runtime files it downloads here (worker.js), so the precache below need
 // not download 10 MB a second time when the browser's HTTP cache did not keep them.
-const STAGING = "fanzha-staging";
+const STAGING = ASSETS.caches.staging;
 
 async function sri(buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from conftest import CACHE_NAMES
 
 ROOT = Path(__file__).absolute().parents[2]
 
@@ -85,6 +87,20 @@ def test_built_worker_has_the_build_info_and_manifest_lists_every_file(site_url:
     dist = ROOT / "dist"
     files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
     assert set(manifest["files"]) == files - {"asset-manifest.json"}
+
+
+def test_the_cache_names_are_the_builds_alone(site_url: str) -> None:
+    """sw.js and the worker get the Cache Storage names from the build (assemble.CACHE_NAMES), so no web/ source
+    spells one: a renamed cache cannot leave a second name behind."""
+    names = CACHE_NAMES.values()
+    for path in (ROOT / "web").rglob("*.js"):
+        source = path.read_text("utf-8")
+        assert not [n for n in names if f'"{n}' in source], f"{path.relative_to(ROOT)} spells a cache name"
+    build_info = json.loads(fetch(site_url + "build-info.json")[2])
+    assert build_info["caches"] == CACHE_NAMES
+    sw = fetch(site_url + "sw.js")[2].decode()
+    assets = re.search(r"^const ASSETS = (\{.*?^\});$", sw, re.S | re.M)
+    assert assets and json.loads(assets.group(1))["caches"] == CACHE_NAMES
 
 
 @pytest.fixture

@@ -41,7 +41,15 @@ from pathlib import Path
 
 from . import serve
 from .archives import read_tar_members, sha256_bytes
-from .assemble import GENERATED_NOTE, copy_web, slim_stdlib, write_manifest, write_pyodide, write_service_worker
+from .assemble import (
+    CACHE_NAMES,
+    GENERATED_NOTE,
+    copy_web,
+    slim_stdlib,
+    write_manifest,
+    write_pyodide,
+    write_service_worker,
+)
 from .engine import (
     DEV_ONLY,
     ENGINE_MOUNT,
@@ -77,8 +85,8 @@ from .serve import is_dist_stale, make_handler, make_server
 
 # What build.py's callers use (bench/browser.py, besides main).
 __all__ = [
-    "DIST", "BuildError", "build", "fetch_pyodide", "is_dist_stale", "main", "make_handler", "make_server",
-    "read_tar_members",
+    "CACHE_NAMES", "DIST", "BuildError", "build", "fetch_pyodide", "is_dist_stale", "main", "make_handler",
+    "make_server", "read_tar_members",
 ]
 
 LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc").split(",")))
@@ -157,6 +165,7 @@ def build(dest: Path = DIST) -> None:
         "rules": rules_name,
         "rules_sha256": sha256_bytes(rules),
         "fanzha": project_meta()["version"],
+        "caches": CACHE_NAMES,  # the Cache Storage names the worker uses
         # What a first start downloads through the worker, as its bytes arrive (unzipped): the page shows
         # "3.1 / 7.8 MB" against it. The engine and rules are written below, so they are counted from memory.
         "start_bytes": sum((out / p).stat().st_size for p in start_files) + len(engine) + len(rules),

@@ -36,10 +36,10 @@ function progress(force = false) {
 // precache then need not download them again: it copies each one whose hash matches the build's.
 // Only GETs of files under this site are staged; nothing the user types is ever a request.
 // Once the service worker has its own cache (a returning visit), there is nothing to stage.
-const STAGING = "fanzha-staging";
+const STAGING = BUILD.caches.staging;
 const cacheStorage = Boolean(self.caches) && self.isSecureContext; // offline staging and the snapshot need it
 const canStage = cacheStorage
-  ? caches.keys().then((names) => !names.some((n) => n.startsWith("fanzha-") && n !== STAGING), () => false)
+  ? caches.keys().then((names) => !names.some((n) => n.startsWith(BUILD.caches.prefix) && n !== STAGING), () => false)
   : Promise.resolve(false);
 // The writes wait until start-up is over and the first result is on screen: 25 MB of staged files and
 // the 31 MB snapshot into Cache Storage cost CPU in the browser's processes, which the start-up and the
@@ -164,7 +164,7 @@ function verifyInPython(pyodide, file) {
 // Python, kept on this device. A returning visit restores it instead of booting Python and importing the
 // engine. Its name carries this build's Pyodide version and engine and rules hashes (and Pyodide itself
 // refuses a snapshot of another runtime build).
-const SNAPSHOT_CACHE = "fz-python-snapshot"; // not "fanzha-…": sw.js deletes those when it activates
+const SNAPSHOT_CACHE = BUILD.caches.snapshot; // not under the prefix: sw.js deletes those when it activates
 const SNAPSHOT_NAME = [BUILD.pyodide, String(BUILD.engine_sha256).slice(0, 12), String(BUILD.rules_sha256).slice(0, 12)];
 const SNAPSHOT_URL = new URL(`python-snapshot.${SNAPSHOT_NAME.join(".")}.bin`, SITE).href;
 
