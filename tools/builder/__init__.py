@@ -10,13 +10,14 @@ against the pins in tools/builder/fetch.py, so a second build needs no network.
 Start-up levers (issue 6): jieba, its prefix dictionary (prebuilt, loaded lazily) and the engine in
 one stored zip the worker downloads while Python boots and imports from directly; .pyc for them made
 with Pyodide's own Python 3.14 run under node; python_stdlib.zip trimmed to the modules actually
-imported and precompiled. For measuring them one by one, FANZHA_BUILD_LEVERS=pyc,stdlib,stdlibpyc
-(the default) may name fewer; never set it for a release. Measured with bench/browser.py
-(python build.py build --out DIR; bench/browser.py --dist DIR).
+imported and precompiled; the worker's modules joined into one file (bundle). For measuring them one
+by one, FANZHA_BUILD_LEVERS=pyc,stdlib,stdlibpyc,bundle (the default) may name fewer; never set it for a
+release. Measured with bench/browser.py (python build.py build --out DIR; bench/browser.py --dist DIR).
 
 tools/builder/: this file runs the steps in order; fetch.py (pinned downloads), engine.py (engine archive,
-rules bundle), pyodide.py (Pyodide under node: bytecode, the smoke test), assemble.py (dist/'s files),
-serve.py (the development server), paths.py (where things are).
+rules bundle, the page's labels), pyodide.py (Pyodide under node: bytecode, the smoke test), assemble.py
+(dist/'s files), bundle.py (the worker's modules as one file), serve.py (the development server), paths.py
+(where things are).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from .assemble import (
     write_pyodide,
     write_service_worker,
 )
+from .bundle import bundle_worker
 from .engine import (
     DEV_ONLY,
     ENGINE_MOUNT,
@@ -89,7 +91,7 @@ __all__ = [
     "make_server", "read_tar_members",
 ]
 
-LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc").split(",")))
+LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc,bundle").split(",")))
 
 
 def build(dest: Path = DIST) -> None:
@@ -172,6 +174,8 @@ def build(dest: Path = DIST) -> None:
     }
     copy_web(out, build_info)
     (out / LABELS_MODULE).write_text(labels_module(GENERATED_NOTE), "utf-8")
+    if "bundle" in LEVERS:  # the worker's modules as one file: no module fetches before it starts
+        bundle_worker(out / "worker")
     (out / "build-info.json").write_text(json.dumps(build_info, indent=1, sort_keys=True) + "\n", "utf-8")
     write_service_worker(out)
     write_manifest(out)
