@@ -82,7 +82,7 @@ new MutationObserver((_, obs) => {
 
 
 def load_build():
-    """build.py's package, tools/builder/: build, DIST, is_dist_stale, make_handler, fetch_pyodide..."""
+    """build.py's package, tools/builder/: build, DIST, is_dist_stale, make_handler, CACHE_NAMES..."""
     sys.path.insert(0, str(ROOT))
     return importlib.import_module("tools.builder")
 
@@ -173,10 +173,10 @@ STAGES: list[dict] = []  # the worker's start-up timings (ms by stage), one per 
 
 
 # True once a service worker controls the page and holds this build's files for the next (warm) visit.
-SW_READY = """async () => {
+SW_READY = """async (CACHES) => {
   const reg = await navigator.serviceWorker.getRegistration();
   if (!reg || !reg.active || !navigator.serviceWorker.controller) return false;
-  const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-") && n !== "fanzha-staging");
+  const names = (await caches.keys()).filter((n) => n.startsWith(CACHES.prefix) && n !== CACHES.staging);
   return names.length === 1 && (await (await caches.open(names[0])).keys()).length > 10;
 }"""
 
@@ -208,7 +208,7 @@ def first_result(context, url: str, stay: bool = False) -> float:
     if stay:
         # Polled with evaluate, which awaits the async check (wait_for_function would take its Promise as true).
         deadline = time.monotonic() + 120
-        while not page.evaluate(SW_READY):
+        while not page.evaluate(SW_READY, load_build().CACHE_NAMES):
             if time.monotonic() > deadline:
                 raise TimeoutError("the service worker did not take over and cache the site")
             page.wait_for_timeout(250)

@@ -3,11 +3,12 @@
 // user types is a request, so nothing the user types can end up in the cache.
 
 // build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"},
+// caches: {prefix, staging, snapshot, on_use} (the Cache Storage names, tools/builder/assemble.py CACHE_NAMES),
 // on_use: {version, files}}: the precached files, and those kept only once the page uses them (screenshot
 // reading, 18 MB: not part of a phone's first visit).
 const ASSETS = "__FANZHA_SW_ASSETS__";
 
-const PREFIX = "fanzha-";
+const PREFIX = ASSETS.caches.prefix;
 const CACHE = PREFIX + ASSETS.version;
 const SCOPE = new URL("./", self.location.href); // the sub-path the site is served from
 // The page is kept under the URL people open (the folder), not index.html.
@@ -16,10 +17,10 @@ const urlOf = (path) => (path === "index.html" ? PAGE : new URL(path, SCOPE).hre
 const URLS = new Map(Object.entries(ASSETS.files).map(([path, hash]) => [urlOf(path), hash]));
 const ON_USE = new Map(Object.entries(ASSETS.on_use.files).map(([path, hash]) => [urlOf(path), hash]));
 // Named by the on-use files' own hash, so a page update that leaves them unchanged keeps them.
-const ON_USE_CACHE = PREFIX + "on-use-" + ASSETS.on_use.version;
+const ON_USE_CACHE = ASSETS.caches.on_use + ASSETS.on_use.version;
 // The page's worker puts the runtime files it downloads here (worker.js), so the precache below need
 // not download 10 MB a second time when the browser's HTTP cache did not keep them.
-const STAGING = "fanzha-staging";
+const STAGING = ASSETS.caches.staging;
 
 async function sri(buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));

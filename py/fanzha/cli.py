@@ -14,18 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import check
+from . import RULES_DIR, check, labels
 from .evaluation import evaluate_file, format_table
 from .report import Evidence, Report
 
-# Every sentence the command line says, in one place. The page says its verdicts in web/ui/result.js:
-# change one, change the other.
-VERDICT_WORDS = {
-    "high": "很可能是诈骗，先不要转账",
-    "medium": "有可疑之处，请先核实",
-    "low": "未发现明显诈骗特征，但请记住防骗提醒",
-    "none": "未发现诈骗特征",
-}
+# Every sentence of the command line's own, in one place; its verdicts are the page's (fanzha.labels).
 ERRORS = {
     "missing": "找不到文件：{path} / file not found: {path}",
     "directory": "这是文件夹，不是文件：{path} / is a directory, not a file: {path}",
@@ -116,7 +109,10 @@ def entity_rows(entities: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 def format_report(report: Report) -> str:
     """The human-readable report, in Chinese."""
-    lines = [f"结论：{VERDICT_WORDS[report.verdict]}（{report.verdict}，{report.score} 分）"]
+    verdict = labels.load_labels(RULES_DIR)["verdicts"][report.verdict]
+    lines = [f"结论：{verdict['text']}（{report.verdict}，{report.score} 分）"]
+    if verdict["note"]:
+        lines.append(verdict["note"])
     for f in report.findings:
         lines.append(f"\n● {f.title} [{f.category}, {f.severity}]")
         lines.append(f"  {f.explanation}")

@@ -83,11 +83,16 @@ CN_DIGITS = {
 CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
 _CN_NUM = "零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万萬亿"
-AMOUNT = re.compile(
-    # Not the last group of a spaced number ("138 0013 8000元" is no 8000 yuan).
-    rf"(?P<num>(?<![\d.,])(?<!\d[ -])\d{{1,12}}(?:,\d{{3}}){{0,4}}(?:\.\d{{1,2}})?|[{_CN_NUM}]{{1,12}})\s?"
+# A sum of money, in the folded text: the one definition. Entities list its matches; the rules' signals
+# write {AMOUNT} and get it with its groups unnamed (fanzha.rulefiles), so its repeats stay bounded.
+AMOUNT_PATTERN = (
+    r"(?!千万(?!元))"  # 千万 alone is "by all means" (千万别点), not ten million
+    # Not the end of a longer number, nor the last group of a spaced one ("138 0013 8000元" is no 8000 yuan);
+    # after a comma is fine ("账户，3000元" folds to "账户,3000元").
+    rf"(?P<num>(?<!\d)(?<!\d[.,])(?<!\d[ -])\d{{1,12}}(?:,\d{{3}}){{0,4}}(?:\.\d{{1,2}})?|[{_CN_NUM}]{{1,12}})\s?"
     r"(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块钱|块|rmb)(?![a-z])"
 )
+AMOUNT = re.compile(AMOUNT_PATTERN)
 KEYS = ("accounts", "names", "banks", "phones", "urls", "amounts", "apps", "contacts")
 
 

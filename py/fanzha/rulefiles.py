@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions
+from .entities import AMOUNT_PATTERN
 from .normalize import fold
 from .patterns import needs_of
 from .rules import SCHEMA_VERSION, first_chars_of
@@ -32,6 +33,9 @@ SCHEMA_FILE = "schema.json"
 RULE_SCHEMA_ID = "urn:fanzha:rule-file:1"  # a change that makes old rule files invalid bumps it, here and there
 
 FRAGMENT_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+# Fragments defined in code, because the engine uses them itself: {AMOUNT} is fanzha.entities' own, its
+# named groups made plain (a signal's patterns may use it twice).
+CODE_FRAGMENTS = {"AMOUNT": re.sub(r"\(\?P<\w+>", "(?:", AMOUNT_PATTERN)}
 
 LANGUAGE_KEYS = (
     "negators", "clause_negators", "warning_markers", "verdict", "verdict_advice", "topics", "lexicon", "quiet_when",
@@ -329,6 +333,9 @@ def _load_language(rules_dir: Path) -> tuple[dict[str, Any], dict[str, str], dic
     fragments = lang.get("fragments", {})
     if not all(isinstance(v, str) for v in fragments.values()):
         raise RuleError("_language.toml", None, "fragments", "every fragment is a regex string")
+    for name in set(fragments) & set(CODE_FRAGMENTS):
+        raise RuleError("_language.toml", name, "fragments", "is defined in code (rulefiles.CODE_FRAGMENTS)")
+    fragments = {**CODE_FRAGMENTS, **fragments}
     for name, frag in fragments.items():
         try:
             re.compile(frag)

@@ -48,11 +48,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def load_build_module() -> ModuleType:
-    """build.py's development server, tools/builder/serve.py: make_server, is_dist_stale, DIST."""
+def builder_module(name: str) -> ModuleType:
+    """A module of build.py's package, tools/builder/."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    return importlib.import_module("tools.builder.serve")
+    return importlib.import_module(f"tools.builder.{name}")
+
+
+def load_build_module() -> ModuleType:
+    """build.py's development server, tools/builder/serve.py: make_server, is_dist_stale, DIST."""
+    return builder_module("serve")
+
+
+# The Cache Storage names ({prefix, staging, snapshot}), as the build defines them for sw.js and the worker.
+CACHE_NAMES: dict[str, str] = builder_module("assemble").CACHE_NAMES
 
 
 @pytest.fixture(scope="session")

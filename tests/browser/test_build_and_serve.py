@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from conftest import CACHE_NAMES, builder_module
 
 ROOT = Path(__file__).absolute().parents[2]
 
@@ -85,6 +87,50 @@ def test_built_worker_has_the_build_info_and_manifest_lists_every_file(site_url:
     dist = ROOT / "dist"
     files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
     assert set(manifest["files"]) == files - {"asset-manifest.json"}
+
+
+def test_the_cache_names_are_the_builds_alone(site_url: str) -> None:
+    """sw.js and the worker get the Cache Storage names from the build (assemble.CACHE_NAMES), so no web/ source
+    spells one: a renamed cache cannot leave a second name behind."""
+    names = CACHE_NAMES.values()
+    for path in (ROOT / "web").rglob("*.js"):
+        source = path.read_text("utf-8")
+        assert not [n for n in names if f'"{n}' in source], f"{path.relative_to(ROOT)} spells a cache name"
+    build_info = json.loads(fetch(site_url + "build-info.json")[2])
+    assert build_info["caches"] == CACHE_NAMES
+    sw = fetch(site_url + "sw.js")[2].decode()
+    assets = re.search(r"^const ASSETS = (\{.*?^\});$", sw, re.S | re.M)
+    assert assets and json.loads(assets.group(1))["caches"] == CACHE_NAMES
+
+
+def test_the_worker_ships_as_one_file_of_its_modules(site_url: str) -> None:
+    """web/worker/ is split by job; dist/ has one worker script (no module fetches before it runs) that holds
+    each module, and no import or export is left in it."""
+    modules = sorted(p.name for p in (ROOT / "web" / "worker").glob("*.js"))
+    assert len(modules) > 1 and sorted(p.name for p in (ROOT / "dist" / "worker").iterdir()) == ["worker.js"]
+    worker = fetch(site_url + "worker/worker.js")[2].decode()
+    assert sorted(re.findall(r"^// ---- (\S+)$", worker, re.M)) == modules
+    assert not re.search(r"""^(?:import\b[^;\n]*["'];?|export\b)""", worker, re.M)
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({"a.js": 'import { b } from "./b.js";\nb();\n', "b.js": "export const c = 1;\n"}, "does not declare it"),
+        ({"a.js": 'import { b } from "./b.js";\nconst b2 = b;\n', "b.js": "export function b() {}\nconst b2 = 1;\n"},
+         "declared at the top of both"),
+        ({"a.js": 'import { b } from "./b.js";\n', "b.js": 'import { a } from "./a.js";\nexport const b = 1;\n'},
+         "in a circle"),
+        ({"a.js": 'import b from "./b.js";\n', "b.js": "export default 1;\n"}, "more than bundle.py joins"),
+    ],
+    ids=["unknown-name", "same-name", "circle", "default"],
+)
+def test_the_worker_bundler_refuses_what_it_cannot_join(tmp_path: Path, files: dict[str, str], words: str) -> None:
+    bundle, errors = builder_module("bundle"), builder_module("errors")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    with pytest.raises(errors.BuildError, match=words):
+        bundle.bundle_modules(tmp_path, "a.js")
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from pypdf import PdfReader
 from test_a11y import axe_source, serious_violations  # noqa: F401 (a fixture, used by name)
 
+from fanzha import labels
+
 PUBLIC_URL = "https://oa.example.gov.cn/tools/fanzha/"
 UNIT = "示例市住房和城乡建设局"
 KIOSK = {"viewport": {"width": 1080, "height": 1920}, "has_touch": True}
@@ -313,11 +315,14 @@ SHARE_STUB = """
 
 
 def learn_types() -> list[dict[str, str]]:
-    """name, tell and todo of each type, read from web/content/learn.js."""
+    """name, tell and todo of each type: tell and todo read from web/content/learn.js, the name from the rules
+    data it imports (fanzha.labels)."""
     source = (ROOT / "web" / "content" / "learn.js").read_text("utf-8")
-    fields = ("name", "tell", "todo")
+    fields = ("id", "tell", "todo")
     found = {f: re.findall(rf'^\s+{f}:\s*"([^"]+)"', source, re.M) for f in fields}
-    return [dict(zip(fields, values, strict=True)) for values in zip(*found.values(), strict=True)]
+    names = {c: row.get("name") for c, row in labels.load_labels(ROOT / "rules")["categories"].items()}
+    types = [dict(zip(fields, values, strict=True)) for values in zip(*found.values(), strict=True)]
+    return [{**t, "name": names[t["id"]]} for t in types]
 
 
 def test_every_type_and_reminder_copies_a_message_with_the_checkers_address(browser: Browser, site_url: str) -> None:

@@ -10,19 +10,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ENGINE_TIMEOUT_MS, load_build_module, poll
+from conftest import BASE, CACHE_NAMES, ENGINE_TIMEOUT_MS, load_build_module, poll
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 DIST = Path(__file__).absolute().parents[2] / "dist"
 SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
 
 # True once a service worker controls the page and its cache holds every file build.py listed for it.
-OFFLINE_READY = """async (expected) => {
+OFFLINE_READY = f"""async (expected) => {{
   if (!navigator.serviceWorker.controller) return false;
-  const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-"));
+  const names = (await caches.keys()).filter((n) => n.startsWith({json.dumps(CACHE_NAMES["prefix"])}));
   if (names.length !== 1) return false;
   return (await (await caches.open(names[0])).keys()).length === expected;
-}"""
+}}"""
 CACHED_URLS = """async () => {
   const out = [];
   for (const name of await caches.keys())
@@ -142,9 +142,9 @@ def test_service_worker_caches_only_our_static_files(offline_context: BrowserCon
     cached = page.evaluate(CACHED_URLS)
     page.close()
     # Besides the service worker's cache, the worker keeps one Python snapshot (test_warm_start.py).
-    snapshots = [url for name, url in cached if name == "fz-python-snapshot"]
+    snapshots = [url for name, url in cached if name == CACHE_NAMES["snapshot"]]
     assert len(snapshots) <= 1 and all("/python-snapshot." in url for url in snapshots), snapshots
-    cached = [(name, url) for name, url in cached if name != "fz-python-snapshot"]
+    cached = [(name, url) for name, url in cached if name != CACHE_NAMES["snapshot"]]
     allowed = {offline_site + ("" if path == "index.html" else path) for path in precached(offline_site)}
     assert cached, "nothing cached"
     assert {url for _, url in cached} <= allowed

@@ -8,9 +8,11 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import ENGINE_TIMEOUT_MS, open_ready, poll
+from conftest import ENGINE_TIMEOUT_MS, ROOT, open_ready, poll
 from conftest import FAKE_LEADER_CHAT_FOR_MODES as CHAT
 from playwright.sync_api import Browser, Page, expect
+
+from fanzha import labels
 
 PHONE = {"width": 390, "height": 844}
 ACCOUNT = "6222021001234567890"  # as typed in CHAT
@@ -171,6 +173,20 @@ def test_the_first_screen_shows_verdict_why_and_the_first_steps(result: Page) ->
         expect(link).to_have_text(number)
         box = link.bounding_box()
         assert box["y"] + box["height"] <= PHONE["height"], f"{number} is below the first screen"
+
+
+def test_the_pages_labels_are_the_rules_data(result: Page) -> None:
+    """content/labels.js, which the build writes, holds the rules data's labels and verdict words, and the
+    page shows them: no second copy to drift."""
+    words = labels.load_labels(ROOT / "rules")
+    cats = words["categories"]
+    page = result.evaluate('async () => ({ ...(await import("./content/labels.js")) })')
+    assert page["VERDICTS"] == words["verdicts"]
+    assert page["CATEGORY_LABELS"] == {c: row["label"] for c, row in cats.items()}
+    assert page["CATEGORY_NAMES"] == {c: row["name"] for c, row in cats.items() if "name" in row}
+    expect(result.get_by_test_id("verdict")).to_have_text(words["verdicts"]["high"]["text"])
+    card = result.get_by_test_id("finding").first
+    expect(card.locator(".finding-meta")).to_contain_text(cats[card.get_attribute("data-category")]["label"])
 
 
 def test_findings_of_one_pattern_share_a_card_that_keeps_every_title(result: Page) -> None:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import pytest
-from conftest import ENGINE_TIMEOUT_MS, ROOT, embedding_parent, open_ready, poll
+from conftest import CACHE_NAMES, ENGINE_TIMEOUT_MS, ROOT, embedding_parent, open_ready, poll
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from conftest import open_ready
+from conftest import CACHE_NAMES, open_ready
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 SECRET = "对方：我是蓝鲸路派出所的民警，你涉嫌洗钱，把验证码604173发给我，再把钱转到安全账户，不要告诉家人"
 MARKERS = ["604173", "蓝鲸路", SECRET[:20]]  # pieces of what the user typed, found in no rule
 
 READ_STORAGE = """async (markers) => {
+  const SNAPSHOT_CACHE = CACHE_NAME;
   const out = {local: {}, session: {}, cookie: document.cookie, idb: [], caches: []};
   for (let i = 0; i < localStorage.length; i++) {
     out.local[localStorage.key(i)] = localStorage.getItem(localStorage.key(i));
@@ -29,7 +32,7 @@ READ_STORAGE = """async (markers) => {
       // per character) and as UTF-8. (Bytes, not a decoded string: TextDecoder's "latin1" is windows-1252,
       // which maps 0x80-0x9f elsewhere, and most CJK characters have such a byte.)
       let heapHits = [];
-      if (name === "fz-python-snapshot") {
+      if (name === SNAPSHOT_CACHE) {
         const heap = new Uint8Array(await response.arrayBuffer());
         const holds = (needle) => {
           for (let i = heap.indexOf(needle[0]); i !== -1; i = heap.indexOf(needle[0], i + 1)) {
@@ -55,7 +58,7 @@ READ_STORAGE = """async (markers) => {
     }
   }
   return out;
-}"""
+}""".replace("CACHE_NAME", json.dumps(CACHE_NAMES["snapshot"]))  # the worker's Python snapshot
 
 
 @pytest.fixture(scope="module")

@@ -4,19 +4,21 @@ restored is dropped, and the page starts afresh."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import ENGINE_TIMEOUT_MS, poll
+from conftest import CACHE_NAMES, ENGINE_TIMEOUT_MS, poll
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 SCAM = "刘局长：我在开会不方便接电话，你先帮我转5万给合作方，账号6222021234567890123，越快越好。"
-SNAPSHOT_KEPT = """async () => {
-  const cache = await caches.open("fz-python-snapshot");
+SNAPSHOT = json.dumps(CACHE_NAMES["snapshot"])  # the worker's Cache Storage name, as a JS string
+SNAPSHOT_KEPT = f"""async () => {{
+  const cache = await caches.open({SNAPSHOT});
   const keys = await cache.keys();
   if (keys.length !== 1) return null;
   return [keys[0].url, (await (await cache.match(keys[0])).arrayBuffer()).byteLength];
-}"""
+}}"""
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_a_snapshot_that_cannot_be_restored_is_dropped(context: BrowserContext, 
     first, _, _ = visit(context, site_url)
     url, _ = wait_for_snapshot(first)
     first.evaluate(
-        """async (url) => (await caches.open("fz-python-snapshot")).put(url, new Response(new Uint8Array(4096)))""",
+        f"async (url) => (await caches.open({SNAPSHOT})).put(url, new Response(new Uint8Array(4096)))",
         url,
     )
     first.close()

@@ -13,6 +13,9 @@ import pytest
 
 from fanzha import cli
 
+from .chats import LEADER_CHAT as WECHAT_LEADER_CHAT
+from .chats import REIMBURSEMENT_CHAT
+
 PY = Path(__file__).resolve().parents[2] / "py"
 LEADER_CHAT = (
     "对方：小李，我是刘局长，这是我的新微信号。\n"
@@ -28,6 +31,19 @@ def fanzha(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.Comp
                          env=env, timeout=120)
     return subprocess.CompletedProcess(out.args, out.returncode, out.stdout.decode("utf-8"),
                                        out.stderr.decode("utf-8"))
+
+
+def test_json_jsonl_and_the_report_on_standard_input(tmp_path: Path) -> None:
+    one = fanzha("check", "--json", "-", cwd=tmp_path, stdin=WECHAT_LEADER_CHAT.encode())
+    assert json.loads(one.stdout)["verdict"] == "high"
+    lines = "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False)
+                      for i, t in (("a", WECHAT_LEADER_CHAT), ("b", REIMBURSEMENT_CHAT)))
+    batch = fanzha("check", "--jsonl", "-", cwd=tmp_path, stdin=lines.encode())
+    out = [json.loads(x) for x in batch.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    assert out[0]["verdict"] == "high" and out[1]["verdict"] in ("none", "low")
+    human = fanzha("check", cwd=tmp_path, stdin=WECHAT_LEADER_CHAT.encode())
+    assert "很可能是诈骗" in human.stdout
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -4,14 +4,16 @@ links, amounts, apps, contacts. Each case asserts every list, so a wrong extra e
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fanzha
-from fanzha.entities import KEYS, extract, parse_amount, parse_chinese_number
+from fanzha.entities import AMOUNT, KEYS, extract, parse_amount, parse_chinese_number
 from fanzha.normalize import fold
+from fanzha.rulefiles import CODE_FRAGMENTS
 
 LISTS = ("accounts", "phones", "urls", "amounts", "apps", "contacts", "names", "banks")
 
@@ -87,6 +89,10 @@ CASES = [
     ("打138 0013 8000元", {"phones": ["138 0013 8000"]}, "a spaced phone's last group is no amount"),
     ("先转两万，再转5w，手续费伍佰元", {"amounts": [20000, 50000, 500]}, "Chinese numerals and w"),
     ("万一他不同意呢", {}, "万一 is no amount"),
+    ("千万别点这个链接", {}, "千万 alone is 'by all means', no amount"),
+    ("转了千万元", {"amounts": [10000000]}, "千万元 is ten million"),
+    ("转到我给的账户，3000元。", {"amounts": [3000]}, "an amount after a full-width comma"),
+    ("付了12345678901234元", {}, "the end of a longer number is no amount"),
     # links, case and all
     ("点 http://t.cn/A6xYz9Q 领取", {"urls": ["http://t.cn/A6xYz9Q"]}, "a short link keeps its case"),
     ("http://t.cn/A6xYz9Q点击领取", {"urls": ["http://t.cn/A6xYz9Q"]}, "Chinese right after the link"),
@@ -195,6 +201,14 @@ def test_every_span_is_a_slice_of_the_original(text: str) -> None:
 )
 def test_amounts_in_yuan(num: str, unit: str, yuan: int) -> None:
     assert parse_amount(num, unit) == yuan
+
+
+def test_the_rules_amount_is_this_one() -> None:
+    """{AMOUNT} in a rule is AMOUNT with its groups unnamed: the same matches, one definition."""
+    rules_amount = re.compile(CODE_FRAGMENTS["AMOUNT"])
+    for text, *_ in CASES:
+        folded = fold(text).text
+        assert [m.span() for m in rules_amount.finditer(folded)] == [m.span() for m in AMOUNT.finditer(folded)]
 
 
 def test_not_numbers() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,35 +10,13 @@ import pytest
 
 from fanzha.rulefiles import RuleError, compile_rules, lint_pattern
 
+from .rule_samples import GOOD_RULE, GOOD_SIGNAL, compile_with
+
 RULES = Path(__file__).resolve().parents[2] / "rules"
-GOOD_RULE = '''
-[[rule]]
-id = "demo_rule"
-title = "演示规则"
-source = "notice: 五、冒充领导诈骗"
-severity = "medium"
-explanation = "演示。"
-advice = ["stop"]
-condition = "demo_signal and transfer_request"
-[rule.examples]
-match = ["演示词，请转账"]
-no_match = ["没有演示词"]
-'''
-GOOD_SIGNAL = '''
-[signal.demo_signal]
-words = ["演示词"]
-'''
-
-
-def _compile_with(tmp_path: Path, body: str) -> dict:
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES, rules)
-    (rules / "zz_demo.toml").write_text('category = "other"\n' + body, encoding="utf-8")
-    return compile_rules(rules)
 
 
 def test_a_good_extra_file_compiles(tmp_path: Path) -> None:
-    bundle = _compile_with(tmp_path, GOOD_SIGNAL + GOOD_RULE)
+    bundle = compile_with(tmp_path, GOOD_SIGNAL + GOOD_RULE)
     assert any(r["id"] == "demo_rule" for r in bundle["rules"])
 
 
@@ -70,7 +49,7 @@ def test_a_good_extra_file_compiles(tmp_path: Path) -> None:
 )
 def test_broken_rule_file_is_named(tmp_path: Path, body: str, ident: str, field: str | None, words: str) -> None:
     with pytest.raises(RuleError) as err:
-        _compile_with(tmp_path, body)
+        compile_with(tmp_path, body)
     message = str(err.value)
     assert message.startswith("zz_demo.toml: "), message
     assert err.value.ident == ident and err.value.field == field, message
@@ -79,7 +58,7 @@ def test_broken_rule_file_is_named(tmp_path: Path, body: str, ident: str, field:
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match=r"^zz_demo.toml: not valid TOML"):
-        _compile_with(tmp_path, "[[rule]\nid=")
+        compile_with(tmp_path, "[[rule]\nid=")
 
 
 @pytest.mark.parametrize(
@@ -91,19 +70,24 @@ def test_lint_pattern(pattern: str, ok: bool) -> None:
     assert (lint_pattern(pattern) is None) == ok
 
 
-def test_quiet_when_names_its_file_and_field_when_broken(tmp_path) -> None:
-    import shutil
-    from pathlib import Path
-
-    import pytest
-
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('quiet_when = "seen_through and told_as_warning"', 'quiet_when = "seen_through and no_such_signal"',
+         "_language.toml.quiet_when: signal 'no_such_signal' is not defined"),
+        ("[fragments]\n", '[fragments]\nAMOUNT = "\\\\d+元"\n',  # a sum of money is fanzha.entities' alone
+         "_language.toml: AMOUNT.fragments: is defined in code"),
+    ],
+    ids=["quiet_when", "amount-fragment"],
+)
+def test_a_broken_language_file_is_named(tmp_path: Path, old: str, new: str, message: str) -> None:
     rules = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules)
+    shutil.copytree(RULES, rules)
     lang = rules / "_language.toml"
     text = lang.read_text(encoding="utf-8")
-    lang.write_text(text.replace('quiet_when = "seen_through and told_as_warning"',
-                                 'quiet_when = "seen_through and no_such_signal"'), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"_language\.toml\.quiet_when: signal 'no_such_signal' is not defined"):
+    assert old in text
+    lang.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(RuleError, match=re.escape(message)):
         compile_rules(rules)
 
 

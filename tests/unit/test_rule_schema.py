@@ -15,39 +15,17 @@ from pathlib import Path
 import pytest
 
 import fanzha
-from fanzha import decide, model, rulefiles
+from fanzha import decide, labels, model, rulefiles
 from fanzha.rulefiles import RuleError, compile_rules, load_schema, source_headings, validate
 from fanzha.rules import RuleSet
+
+from .rule_samples import GOOD, compile_with
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
 SHARED = ROOT.parent / "shared"
 SCHEMA = load_schema(RULES / "schema.json")
 RULE_FILES = sorted(p for p in RULES.glob("*.toml") if p.name != "_language.toml")
-
-GOOD = '''
-[signal.demo_signal]
-words = ["演示词"]
-
-[[rule]]
-id = "demo_rule"
-title = "演示规则"
-source = "notice: 五、冒充领导诈骗"
-severity = "medium"
-explanation = "演示。"
-advice = ["stop"]
-condition = "demo_signal and transfer_request"
-[rule.examples]
-match = ["演示词，请转账"]
-no_match = ["没有演示词"]
-'''
-
-
-def _compile_with(tmp_path: Path, body: str, shared: Path | None = None) -> dict:
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES, rules)
-    (rules / "zz_demo.toml").write_text('category = "other"\n' + body, encoding="utf-8")
-    return compile_rules(rules, shared)
 
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
@@ -59,7 +37,7 @@ def test_every_rule_file_validates_against_the_schema(path: Path) -> None:
 
 def test_a_good_extra_file_compiles_with_its_new_fields(tmp_path: Path) -> None:
     body = GOOD.replace('severity = "medium"', 'severity = "medium"\nprecedence = 3\nstatus = "stable"')
-    rule = next(r for r in _compile_with(tmp_path, body)["rules"] if r["id"] == "demo_rule")
+    rule = next(r for r in compile_with(tmp_path, body)["rules"] if r["id"] == "demo_rule")
     assert (rule["precedence"], rule["status"], rule["score"]) == (3, "stable", 40)
     assert "source" not in rule  # build-time grounding: the page never needs it
 
@@ -105,7 +83,7 @@ def test_a_broken_rule_file_names_file_id_and_field(tmp_path: Path, edit: tuple[
     old, new = edit
     assert old in GOOD
     with pytest.raises(RuleError) as err:
-        _compile_with(tmp_path, GOOD.replace(old, new, 1))
+        compile_with(tmp_path, GOOD.replace(old, new, 1))
     message = str(err.value)
     assert message.startswith(f"zz_demo.toml: {ident}" + (f".{field}: " if field else ": ")), message
     assert (err.value.file, err.value.ident, err.value.field) == ("zz_demo.toml", ident, field), message
@@ -124,7 +102,7 @@ def test_a_file_without_its_category_is_named(tmp_path: Path) -> None:
 def test_a_source_heading_must_be_in_the_file_it_names(tmp_path: Path) -> None:
     body = GOOD.replace("五、冒充领导诈骗", "七、冒充快递诈骗")
     with pytest.raises(RuleError) as err:
-        _compile_with(tmp_path, body, SHARED)
+        compile_with(tmp_path, body, SHARED)
     assert (err.value.ident, err.value.field) == ("demo_rule", "source")
     assert "'七、冒充快递诈骗' is not a heading of notice.txt" in str(err.value)
     assert "五、冒充领导诈骗" in str(err.value)  # the message lists the headings there are
@@ -132,7 +110,7 @@ def test_a_source_heading_must_be_in_the_file_it_names(tmp_path: Path) -> None:
 
 def test_without_the_shared_files_only_the_source_prefix_is_checked(tmp_path: Path) -> None:
     body = GOOD.replace("五、冒充领导诈骗", "七、冒充快递诈骗")
-    assert _compile_with(tmp_path, body, tmp_path / "no-shared-here")
+    assert compile_with(tmp_path, body, tmp_path / "no-shared-here")
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this clone")
@@ -164,9 +142,7 @@ def test_the_schema_is_the_one_source_of_categories_and_severities() -> None:
     scorer = model.default_scorer()
     if scorer is not None:  # the scorer's categories, which decide puts first where rules say only "other"
         assert set(scorer.categories) == categories
-    page = (ROOT / "web" / "ui" / "result.js").read_text(encoding="utf-8")
-    names = re.search(r"export const CATEGORIES = \{(.*?)\};", page, re.S)
-    assert names and set(re.findall(r"^\s*(\w+):", names.group(1), re.M)) == categories  # the page names each
+    assert tuple(labels.load_labels(RULES)["categories"]) == SCHEMA.categories  # each is named, for the page too
     assert list(SCHEMA.severity_points) == [level for level in decide.LEVELS if level != "none"]
     assert SCHEMA.severity_points == {"high": 70, "medium": 40, "low": 15}
     assert {r.severity for r in ruleset.rules} <= set(SCHEMA.severity_points)

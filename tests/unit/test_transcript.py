@@ -7,6 +7,8 @@ import pytest
 from fanzha.normalize import fold
 from fanzha.transcript import split_messages
 
+from .chats import LEADER_CHAT
+
 
 def _speakers(text: str) -> list[str | None]:
     return [m.speaker for m in split_messages(fold(text).text)]
@@ -19,6 +21,9 @@ def _speakers(text: str) -> list[str | None]:
         ("昨天 10:21\n张三：你好\n2024-01-02 10:22\n我：嗯", ["张三", "我"], "time lines are not messages"),
         ("2024-01-02 10:21:33 王局(12345678)\n借我两万\n明天还\n2024-01-02 10:22:01 我(87654321)\n好",
          ["王局", "王局", "我"], "QQ export headers, multi-line messages"),
+        ("2024-01-02 10:21:33 老同学(12345678)\n借我两万\n2024-01-02 10:22:01 我(87654321)\n好", ["老同学", "我"],
+         "QQ export headers, one line each"),
+        (LEADER_CHAT, ["刘局长", "我", "刘局长", "刘局长", "我"], "a WeChat copy with a time line"),
         ("王主任 10:21\n明天开会\n我 10:22\n收到", ["王主任", "我"], "DingTalk/PC header lines"),
         ("【某某银行】您尾号1234的卡支出500元。", ["某某银行"], "SMS sender in brackets"),
         ("他说他是我领导，让我先转两万给他朋友。", [None], "prose has no speaker"),

@@ -10,13 +10,14 @@ against the pins in tools/builder/fetch.py, so a second build needs no network.
 Start-up levers (issue 6): jieba, its prefix dictionary (prebuilt, loaded lazily) and the engine in
 one stored zip the worker downloads while Python boots and imports from directly; .pyc for them made
 with Pyodide's own Python 3.14 run under node; python_stdlib.zip trimmed to the modules actually
-imported and precompiled. For measuring them one by one, FANZHA_BUILD_LEVERS=pyc,stdlib,stdlibpyc
-(the default) may name fewer; never set it for a release. Measured with bench/browser.py
-(python build.py build --out DIR; bench/browser.py --dist DIR).
+imported and precompiled; the worker's modules joined into one file (bundle). For measuring them one
+by one, FANZHA_BUILD_LEVERS=pyc,stdlib,stdlibpyc,bundle (the default) may name fewer; never set it for a
+release. Measured with bench/browser.py (python build.py build --out DIR; bench/browser.py --dist DIR).
 
 tools/builder/: this file runs the steps in order; fetch.py (pinned downloads), engine.py (engine archive,
-rules bundle), pyodide.py (Pyodide under node: bytecode, the smoke test), assemble.py (dist/'s files),
-serve.py (the development server), paths.py (where things are).
+rules bundle, the page's labels), pyodide.py (Pyodide under node: bytecode, the smoke test), assemble.py
+(dist/'s files), bundle.py (the worker's modules as one file), serve.py (the development server), paths.py
+(where things are).
 """
 
 from __future__ import annotations
@@ -41,14 +42,25 @@ from pathlib import Path
 
 from . import serve
 from .archives import read_tar_members, sha256_bytes
-from .assemble import GENERATED_NOTE, copy_web, slim_stdlib, write_manifest, write_pyodide, write_service_worker
+from .assemble import (
+    CACHE_NAMES,
+    GENERATED_NOTE,
+    copy_web,
+    slim_stdlib,
+    write_manifest,
+    write_pyodide,
+    write_service_worker,
+)
+from .bundle import bundle_worker
 from .engine import (
     DEV_ONLY,
     ENGINE_MOUNT,
+    LABELS_MODULE,
     compile_rules_bundle,
     engine_archive,
     jieba_data_files,
     jieba_sources,
+    labels_module,
     package_files,
     project_meta,
     python_sources,
@@ -76,11 +88,11 @@ from .serve import is_dist_stale, make_handler, make_server
 
 # What build.py's callers use (bench/browser.py, besides main).
 __all__ = [
-    "DIST", "BuildError", "build", "fetch_pyodide", "is_dist_stale", "main", "make_handler", "make_server",
-    "read_tar_members",
+    "CACHE_NAMES", "DIST", "BuildError", "build", "fetch_pyodide", "is_dist_stale", "main", "make_handler",
+    "make_server", "read_tar_members",
 ]
 
-LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc").split(",")))
+LEVERS = frozenset(filter(None, os.environ.get("FANZHA_BUILD_LEVERS", "pyc,stdlib,stdlibpyc,bundle").split(",")))
 
 
 def build(dest: Path = DIST) -> None:
@@ -156,11 +168,15 @@ def build(dest: Path = DIST) -> None:
         "rules": rules_name,
         "rules_sha256": sha256_bytes(rules),
         "fanzha": project_meta()["version"],
+        "caches": CACHE_NAMES,  # the Cache Storage names the worker uses
         # What a first start downloads through the worker, as its bytes arrive (unzipped): the page shows
         # "3.1 / 7.8 MB" against it. The engine and rules are written below, so they are counted from memory.
         "start_bytes": sum((out / p).stat().st_size for p in start_files) + len(engine) + len(rules),
     }
     copy_web(out, build_info)
+    (out / LABELS_MODULE).write_text(labels_module(GENERATED_NOTE), "utf-8")
+    if "bundle" in LEVERS:  # the worker's modules as one file: no module fetches before it starts
+        bundle_worker(out / "worker")
     copy_ocr(out)
     (out / "build-info.json").write_text(json.dumps(build_info, indent=1, sort_keys=True) + "\n", "utf-8")
     write_service_worker(out)

@@ -1,5 +1,6 @@
 """What the worker loads: the engine archive (jieba slimmed, its prebuilt dictionaries, the engine, their
-bytecode and the start-up's regexes, in one stored zip) and the rules bundle."""
+bytecode and the start-up's regexes, in one stored zip) and the rules bundle; and, for the page, the
+rules data's labels (content/labels.js)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from fanzha import jieba_data, precompiled
+from fanzha import jieba_data, labels, precompiled
 from fanzha.rulefiles import RuleError, compile_rules
 from fanzha.rules import bundle_lexicon
 from fanzha.segment import lexicon_counts
@@ -18,15 +19,18 @@ from .errors import BuildError
 from .fetch import JIEBA_VERSION
 from .paths import ROOT, RULES
 
-# Never in the browser: fanzha.training needs scikit-learn (development time); the command line and its
-# measurements run in CPython only. About 70 kB less for every first visit.
-DEV_ONLY = ("training", "cli.py", "evaluation.py", "__main__.py")
+# Never in the browser: fanzha.training needs scikit-learn (development time); the command line, its
+# measurements and the labels (written into the page as content/labels.js) run in CPython only. About
+# 70 kB less for every first visit.
+DEV_ONLY = ("training", "cli.py", "evaluation.py", "labels.py", "__main__.py")
 # jieba modules the engine imports; analyse/, posseg/ and lac_small/ are never imported.
 JIEBA_KEEP = ("jieba/__init__.py", "jieba/_compat.py", "jieba/dict.txt", "jieba/finalseg/")
 # finalseg/*.p are pickles read only on Jython; CPython and Pyodide import the prob_*.py modules.
 JIEBA_DROP_SUFFIXES = (".p",)
 # finalseg's emission table: the archive ships it as fanzha.jieba_data.build_emission's file instead.
 JIEBA_EMISSION = "jieba/finalseg/prob_emit.py"
+# The page's module of the category labels and verdict words (fanzha.labels), in dist/.
+LABELS_MODULE = "content/labels.js"
 # Where the worker writes the engine archive and puts it on sys.path (and the file names in its .pyc).
 ENGINE_MOUNT = "/lib/fanzha-engine.zip"
 
@@ -40,6 +44,14 @@ def compile_rules_bundle() -> bytes:
     # of its characters) to suggest its count: its rules stage fell from about 170 ms to 50-75 ms.
     bundle["compiled"]["lexicon_counts"] = lexicon_counts(bundle_lexicon(bundle))
     return json.dumps(bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def labels_module(note: str) -> str:
+    """content/labels.js: what the page calls categories and verdicts, from the rules data."""
+    try:
+        return labels.page_module(labels.load_labels(RULES), note)
+    except RuleError as e:
+        raise BuildError(f"broken rule: {e}") from e
 
 
 def is_kept_jieba_file(path: str) -> bool:

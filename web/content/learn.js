@@ -1,6 +1,8 @@
 // Learn: the common fraud types, in our own words, grounded in the city anti-fraud notice (its six types
 // and four reminders) and the national "ten high-incidence types". Every example chat must make the
-// checker warn (tests/browser/test_guided_learn.py checks each one in the page).
+// checker warn (tests/browser/test_guided_learn.py checks each one in the page). Each type's name is the
+// rules data's (rules/_language.toml [category_labels]), which the build writes into content/labels.js.
+import { CATEGORY_NAMES } from "./labels.js";
 
 /**
  * @typedef {{id: string, name: string, notice: boolean, looks: string, example: string, short: string,
@@ -9,11 +11,10 @@
  *   tell: the tell-tale sign in a few words (one line on the poster); todo: what to do, in one sentence.
  */
 
-/** @type {FraudType[]} The notice's six types first, then the rest of the national ten. */
-export const FRAUD_TYPES = [
+/** The notice's six types first, then the rest of the national ten; each named below. */
+const TYPES = [
   {
     id: "impersonate_leader",
-    name: "冒充领导、熟人",
     notice: true,
     looks:
       "用领导或熟人的名字、头像注册新微信、QQ、钉钉号来加你，先问工作、问生活，再说自己在开会不方便，让你先帮忙把钱转给“合作方”“亲戚”，还会发一张假的转账截图。",
@@ -30,7 +31,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "loan",
-    name: "网络贷款",
     notice: true,
     looks:
       "打着“低息、秒批、不看征信、无抵押”的旗号，让你扫码或点链接下载贷款软件，放款前先要你交保证金、手续费、解冻费，或者转账“刷流水”，交了一次还有下一次。",
@@ -46,7 +46,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "brushing",
-    name: "网络兼职刷单",
     notice: true,
     looks:
       "以“在家就能做、轻松日赚几百”招人点赞、刷单，第一单返一点小钱让你尝甜头，后面说任务要连做几单、系统卡单，要你不断垫钱，最后不退本金。",
@@ -62,7 +61,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "impersonate_police",
-    name: "冒充公检法",
     notice: true,
     looks:
       "自称公安、检察院、法院或社保、医保工作人员打电话来，说你涉嫌洗钱或信息泄露，发来“通缉令”“传票”，要你保密、到没人的地方接受调查，把钱转进“安全账户”核查。",
@@ -78,7 +76,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "fake_customer_service",
-    name: "冒充电商物流客服",
     notice: true,
     looks:
       "知道你的订单信息，冒充网店或快递客服说商品有质量问题、快递丢了要退款理赔，或说你开通了什么服务要关闭，让你点链接、共享屏幕、报银行卡号和验证码。",
@@ -94,7 +91,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "investment",
-    name: "平台投资理财",
     notice: true,
     looks:
       "拉你进“炒股群”“理财群”，有“老师”讲课、晒收益，说有内幕消息、稳赚不赔，让你在指定的平台或软件充值。小额能提现，投大了就亏损、冻结、提不出来。",
@@ -110,7 +106,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "credit_repair",
-    name: "注销校园贷、修复征信",
     notice: false,
     looks:
       "自称贷款平台或银监部门工作人员，说你以前开过校园贷，不注销会影响征信，要你把钱转到“清查账户”，或者在几个平台借钱再转给他“清空额度”。",
@@ -126,7 +121,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "fake_shopping",
-    name: "虚假购物服务",
     notice: false,
     looks:
       "朋友圈、二手平台上价格低得离谱的商品、代购、演唱会门票，说加微信私下交易能省手续费；付了款又说要补关税、保证金，最后拉黑。",
@@ -142,7 +136,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "game_trade",
-    name: "网络游戏虚假交易",
     notice: false,
     looks:
       "低价卖游戏账号、装备、皮肤，或高价收你的账号，把你引到陌生的交易网站，再说“银行卡填错了”“账户被冻结”，要交保证金、解冻费才能拿到钱。",
@@ -158,7 +151,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "romance",
-    name: "网络交友、婚恋",
     notice: false,
     looks:
       "网上认识的“高富帅”“白富美”天天嘘寒问暖，却总找理由不见面、不视频；感情升温后带你去他的平台投资、赌博，或说家里出事急用钱。",
@@ -174,7 +166,6 @@ export const FRAUD_TYPES = [
   },
   {
     id: "flight_refund",
-    name: "机票退改签",
     notice: false,
     looks:
       "冒充航空公司发短信、打电话，说航班取消或延误，可以退票、改签、领补偿，要你下载会议软件、共享屏幕，或交“保证金”、转账验证流水。",
@@ -189,6 +180,9 @@ export const FRAUD_TYPES = [
     ],
   },
 ];
+
+/** @type {FraudType[]} */
+export const FRAUD_TYPES = TYPES.map((type) => ({ ...type, name: CATEGORY_NAMES[type.id] }));
 
 /** The notice's "四个时刻提醒", in our own words. */
 export const REMINDERS = [

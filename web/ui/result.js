@@ -2,34 +2,10 @@
 // what to do if the money has gone (static in index.html), the record to hand over. Then the details:
 // one card per pattern, the rest of the advice, what to write down, the text with its evidence marked.
 // Everything the user typed reaches the DOM as text nodes only.
+// The verdict sentences and category labels are the rules data's (rules/_language.toml, which the command
+// line reads too): the build writes them into content/labels.js.
+import { CATEGORY_LABELS, VERDICTS } from "../content/labels.js";
 import { $, el } from "./dom.js";
-
-// Short on purpose: a verdict that wraps must not leave one character alone on its line (style.css
-// balances its lines; each clause is kept whole, so a line breaks after the comma).
-export const VERDICTS = {
-  high: { text: "很可能是诈骗，先别转钱", note: "" },
-  medium: { text: "有可疑之处，先核实", note: "" },
-  low: {
-    text: "没发现明显的诈骗说法",
-    note: "有几处值得留意。转账前先核实；不给陌生账户转账，不说验证码。",
-  },
-  none: { text: "没发现诈骗说法", note: "这不等于一定安全：凡是要你转账的，仍要先核实。" },
-};
-
-export const CATEGORIES = {
-  investment: "投资理财诈骗",
-  loan: "网络贷款诈骗",
-  brushing: "刷单返利诈骗",
-  impersonate_police: "冒充公检法诈骗",
-  impersonate_leader: "冒充领导、熟人诈骗",
-  fake_customer_service: "冒充电商物流客服诈骗",
-  credit_repair: "注销校园贷、修复征信诈骗",
-  fake_shopping: "虚假购物服务诈骗",
-  game_trade: "网络游戏虚假交易诈骗",
-  romance: "网络交友、婚恋诈骗",
-  flight_refund: "机票退改签诈骗",
-  other: "其他可疑做法",
-};
 
 // In the user's terms, for a "why" line when the top finding is the learned scorer's (its title names no pattern).
 const CATEGORY_WHY = {
@@ -211,7 +187,7 @@ function renderCard(members, marks) {
       "data-rules": members.map((f) => f.rule).join(" "),
       class: `finding sev-${severity}`,
     },
-    el("p", { class: "finding-meta" }, [SEVERITIES[severity], CATEGORIES[first.category] || CATEGORIES.other].filter(Boolean).join(" · ")),
+    el("p", { class: "finding-meta" }, [SEVERITIES[severity], CATEGORY_LABELS[first.category] || CATEGORY_LABELS.other].filter(Boolean).join(" · ")),
   );
   // Every rule's title stays visible: each names one thing the other side did.
   if (members.length === 1) item.append(el("p", { class: "finding-title" }, first.title));
