@@ -1,5 +1,5 @@
 // The only file that knows Pyodide. A module worker: it starts Python once, then answers checks.
-// Protocol (see engine-client.js): in  {id, type: "check", text}
+// Protocol (see engine-client.js): in  {id, type: "check", text, knownContact?}
 //                                  out {id, ok: true, result} | {id, ok: false, error, fatal?}
 //                                      {type: "progress", stage, done, total, bytes?, totalBytes?}
 //                                      {type: "ready", timings} | {type: "failed", error, reason}
@@ -336,12 +336,12 @@ self.fanzhaBench = async (text, runs = 5) => {
 };
 
 self.onmessage = async (event) => {
-  const { id, type, text } = event.data || {};
+  const { id, type, text, knownContact } = event.data || {};
   if (type !== "check") return; // not ours: ignore messages of unknown type
   let pyodide = null;
   try {
     pyodide = await ready; // a check sent while Python loads runs once it is ready
-    const result = JSON.parse(fanzha.check_json(String(text)));
+    const result = JSON.parse(fanzha.check_json(String(text), knownContact === true));
     self.postMessage({ id, ok: true, result });
   } catch (err) {
     self.postMessage({ id, ok: false, error: describe(err), fatal: isFatal(pyodide, err) });
