@@ -37,8 +37,7 @@ _ruleset: RuleSet | None = None
 # Said with a result of guided mode's known_contact: why no resemblance is weighed, and what still holds
 # (the notice: 熟人要求转账一定要当面核实).
 KNOWN_CONTACT_NOTE = (
-    "按你的回答，对方是你认识的人，用的是你原来就有的联系方式，也没有可疑的情况，所以不按说法相似来提醒。"
-    "熟人要转账，也要当面或打你原来存的电话，和本人核实后再转。"
+    "按你的回答，对方是你认识的人，用的是原来的联系方式。熟人要转账，也请当面或打原来存的电话和本人核实。"
 )
 
 

@@ -79,7 +79,7 @@ def test_answers_without_red_flags_still_remind_to_verify(ready_page: Page) -> N
     expect(box).to_have_value(re.compile(r"^对方是我认识的亲戚朋友。.*原来就存着的联系方式"))
     expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(none|low)$"))
     expect(ready_page.locator("#verdict-note")).to_contain_text("核实")
-    expect(ready_page.locator("#notes")).to_contain_text("原来存的电话")
+    expect(ready_page.locator("#notes")).to_contain_text("原来存的电话和本人核实")
     expect(ready_page.get_by_test_id("advice")).to_contain_text("原来就存着的电话核实")
 
     # Edited, it is the user's own text: the answers no longer vouch for it, and the claim alone warns.

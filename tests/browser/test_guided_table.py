@@ -55,7 +55,7 @@ FRIEND_REQUEST = "他发来好友申请，加了我的微信，在微信上联�
 
 TABLE = [
     # --- reassuring answers: said plainly, no warning ---
-    row("relative_old_contact_not_new", RELATIVE_OLD + NOT_NEW + ASKS, True, NOT_WARNED,
+    row("relative_old_contact_not_new", RELATIVE_OLD + ASKS, True, NOT_WARNED,  # the old contact, said once
         who="acquaintance", channel="known", new_account="no", purpose="other"),
     row("relative_call_not_new", "对方是我认识的亲戚朋友。他打电话给我。" + NOT_NEW + ASKS, True, NOT_WARNED,
         who="acquaintance", channel="call", new_account="no", purpose="other"),

@@ -129,10 +129,13 @@ export function vouches(answers) {
 export function compose(answers) {
   const vouched = vouches(answers);
   const clauses = [];
+  let oldSaid = false;
   for (const choice of pickedChoices(answers)) {
     // Beside a warning sign the old contact is left unsaid: a known person's account can be stolen, and
-    // "原来就存着的号码" reads like the advice in a warning notice, which would soften the warning.
-    if (choice.contact === "old" && !vouched) continue;
+    // "原来就存着的号码" reads like the advice in a warning notice, which would soften the warning. Vouched,
+    // it is said once ("原来就存着的联系方式" and "不是新号" say one thing).
+    if (choice.contact === "old" && (!vouched || oldSaid)) continue;
+    if (choice.contact === "old") oldSaid = true;
     const clause = vouched && choice.known ? choice.known : choice.says;
     if (clause) clauses.push(clause);
   }
