@@ -1,5 +1,5 @@
 // The only main-thread caller of the worker (web/worker/worker.js).
-// main -> worker: {id, type: "check", text}
+// main -> worker: {id, type: "check", text, knownContact?}   knownContact: see check()
 // worker -> main: {id, ok: true, result} | {id, ok: false, error, fatal?}
 //                 {type: "progress", stage, done, total, bytes?, totalBytes?} | {type: "ready", timings}
 //                 {type: "failed", error, reason} | {type: "staged"}
@@ -10,7 +10,7 @@
 // failure. The user's text is never lost: it stays in the page, and a pending check keeps it.
 
 /**
- * @typedef {{id: number, type: "check", text: string}} CheckRequest
+ * @typedef {{id: number, type: "check", text: string, knownContact?: boolean}} CheckRequest
  * @typedef {{id: number, ok: true, result: object} | {id: number, ok: false, error: string, fatal?: boolean}} CheckReply
  * @typedef {{type: "progress", stage: string, done: number, total: number, bytes?: number, totalBytes?: number}} Progress
  *   bytes: loaded so far (downloads and cache reads); totalBytes, when the worker knows it: of how many
@@ -156,7 +156,7 @@ export function createEngine(onState, options = {}) {
     inflight = queued;
     queued = null;
     inflight.attempts += 1;
-    worker.postMessage({ id: inflight.id, type: "check", text: inflight.text });
+    worker.postMessage({ id: inflight.id, type: "check", text: inflight.text, knownContact: inflight.knownContact });
     const job = inflight;
     budgetTimer = setTimeout(() => recover(job, "timeout", `check ${job.id} ran over ${checkBudgetMs} ms`), checkBudgetMs);
   }
@@ -214,15 +214,17 @@ export function createEngine(onState, options = {}) {
    * Resolves with the report, or null when a newer check was sent before this one finished.
    * Rejects with an Error carrying `userMessage` (Chinese) when the check cannot be done.
    * @param {string} text
+   * @param {{knownContact?: boolean}} [facts]  knownContact: guided mode's answers vouch that the person
+   *   asking is known to the user, on an old contact, with no warning sign (fanzha.check's known_contact)
    * @returns {Promise<object | null>}
    */
-  function check(text) {
+  function check(text, { knownContact = false } = {}) {
     const id = ++nextId;
     latestId = id;
     if (failed) return Promise.reject(engineError(failed));
     return new Promise((resolve, reject) => {
       if (queued) queued.resolve(null); // superseded before it was even sent
-      queued = { id, text: String(text), resolve, reject, attempts: 0 };
+      queued = { id, text: String(text), knownContact: knownContact === true, resolve, reject, attempts: 0 };
       pump();
     });
   }

@@ -34,6 +34,11 @@ MAX_CHARS = 50_000
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
 _ruleset: RuleSet | None = None
+# Said with a result of guided mode's known_contact: why no resemblance is weighed, and what still holds
+# (the notice: 熟人要求转账一定要当面核实).
+KNOWN_CONTACT_NOTE = (
+    "按你的回答，对方是你认识的人，用的是原来的联系方式。熟人要转账，也请当面或打原来存的电话和本人核实。"
+)
 
 
 def load_rules(bundle: dict[str, Any] | str | RuleSet) -> RuleSet:
@@ -52,8 +57,15 @@ def active_rules() -> RuleSet:
     return _ruleset
 
 
-def check(text: str, ruleset: RuleSet | None = None) -> Report:
-    """Check one pasted text and report what it shows."""
+def check(text: str, ruleset: RuleSet | None = None, *, known_contact: bool = False) -> Report:
+    """Check one pasted text and report what it shows.
+
+    ``known_contact``: the user said by their answers (guided mode), not in the text, that the person asking
+    is someone they know, on a contact they already had, and picked no warning sign. The learned scorer then
+    has no say: it weighs how much the wording resembles scam messages, and a guided description is the
+    page's own wording of the answers, which the answers themselves vouch for. Rules still fire on what the
+    text names. Never set from the text: words such as "我没换号" in a pasted chat may be the scammer's.
+    """
     ruleset = ruleset or active_rules()
     if not isinstance(text, str):
         raise TypeError("check() takes the pasted text as a str")
@@ -69,14 +81,16 @@ def check(text: str, ruleset: RuleSet | None = None) -> Report:
         model_text = model.model_text(folded.text)
         x = scorer.features(model_text)
         resemblance = scorer.resemblance(model_text, x)
-        logit = resemblance.logit if model.has_enough(model_text) else None
+        logit = resemblance.logit if model.has_enough(model_text) and not known_contact else None
         thresholds = scorer.thresholds
         categories_of = lambda: scorer.categories_of(x)  # noqa: E731  (only when the scorer has a say)
     judgement = decide.judge(analysis, ruleset, logit, thresholds, categories_of)
     result = report.build(analysis, text, ruleset, entities.extract(folded, text), judgement, resemblance)
+    if known_contact:
+        notes.append(KNOWN_CONTACT_NOTE)
     return result._replace(notes=tuple(notes) + result.notes, checked_chars=len(text))
 
 
-def check_json(text: str) -> str:
+def check_json(text: str, known_contact: bool = False) -> str:
     """The report as JSON text: what the browser worker hands to the page."""
-    return json.dumps(check(text).to_dict(), ensure_ascii=False)
+    return json.dumps(check(text, known_contact=bool(known_contact)).to_dict(), ensure_ascii=False)

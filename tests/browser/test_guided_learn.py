@@ -71,15 +71,29 @@ def test_typical_answers_compose_a_description_that_warns(
     expect(ready_page.locator(f'[data-testid="finding"][data-category="{category}"]').first).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15.7, open: the reassuring answers (an old contact, not a new number) add no words to the "
-    "description, and the learned scorer warns (medium) on '对方自称是我的亲戚朋友。他让我给他转账。'",
-)
 def test_answers_without_red_flags_still_remind_to_verify(ready_page: Page) -> None:
+    # A relative on a contact the user already had, not a new number, asking plainly: said as such, no warning,
+    # and the result still says to verify with the person before paying (issue 15.7).
     answer(ready_page, {"who": "acquaintance", "channel": "known", "new_account": "no", "purpose": "other"})
+    box = ready_page.get_by_test_id("input")
+    expect(box).to_have_value(re.compile(r"^对方是我认识的亲戚朋友。.*原来就存着的联系方式"))
     expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", re.compile(r"^(none|low)$"))
     expect(ready_page.locator("#verdict-note")).to_contain_text("核实")
+    expect(ready_page.locator("#notes")).to_contain_text("原来存的电话和本人核实")
+    expect(ready_page.get_by_test_id("advice")).to_contain_text("原来就存着的电话核实")
+
+    # Edited, it is the user's own text: the answers no longer vouch for it, and the claim alone warns.
+    box.press("End")
+    box.type("他说很快还我。")
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", WARNED)
+    expect(ready_page.locator("#notes")).to_be_hidden()
+
+
+def test_a_warning_sign_beside_reassuring_answers_still_warns(ready_page: Page) -> None:
+    answer(ready_page, {"who": "acquaintance", "channel": "known", "new_account": "no", "purpose": "other",
+                        "signs": ["hurry"]})  # fmt: skip
+    expect(ready_page.get_by_test_id("input")).to_have_value(re.compile("催我马上转账"))
+    expect(ready_page.get_by_test_id("verdict")).to_have_attribute("data-verdict", WARNED)
 
 
 def test_no_answer_asks_for_one_instead_of_checking(ready_page: Page) -> None:

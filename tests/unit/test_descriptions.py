@@ -1,60 +1,22 @@
 """The product's second input path: a staff member DESCRIBES a transfer request in their own words
-(first or third person, no speaker labels), or the page's guided mode composes such a description
-(web/ui/guided.js). Each scam description must warn at least at the expected level with the expected
-top category; each benign description must not warn. Written in our own words.
+(first or third person, no speaker labels). Each scam description must warn at least at the expected level
+with the expected top category; each benign description must not warn. Written in our own words.
 
 The descriptions are data (tests/corpus/descriptions.jsonl: text, label, level, category), which the
-learned scorer also trains on; guided mode's compositions are built here from guided.js."""
+learned scorer also trains on. Guided mode's descriptions (web/ui/guided.js) are tested with the page's own
+composer in tests/browser/test_guided_table.py; what its known_contact fact does to a check is here."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 import fanzha
+from fanzha.report import MODEL_RULE
 
-GUIDED_JS = Path(__file__).resolve().parents[2] / "web" / "ui" / "guided.js"
 DESCRIPTIONS = Path(__file__).resolve().parents[1] / "corpus" / "descriptions.jsonl"
-
-
-def _guided_clauses() -> dict[tuple[str, str], str]:
-    """(question id, choice value) -> the clause guided mode adds, read from guided.js itself."""
-    clauses: dict[tuple[str, str], str] = {}
-    question = ""
-    for line in GUIDED_JS.read_text(encoding="utf-8").splitlines():
-        found = re.search(r'\bid: "(\w+)"', line)
-        if found:
-            question = found.group(1)
-        choice = re.search(r'value: "(\w+)"', line)
-        if choice:
-            clauses[(question, choice.group(1))] = ""
-            last = (question, choice.group(1))
-        says = re.search(r'says: "([^"]*)"', line)
-        if says:
-            clauses[last] = says.group(1)
-    return clauses
-
-
-def compose(**answers: str | list[str]) -> str:
-    """Python twin of guided.js compose(): the clauses in question order, 对方 -> 他 after the first."""
-    order = ["who", "channel", "new_account", "purpose", "signs"]
-    clauses = _guided_clauses()
-    picked: list[str] = []
-    for question in order:
-        values = answers.get(question, [])
-        values = [values] if isinstance(values, str) else values
-        for (q, value), says in clauses.items():
-            if q == question and value in values and says:
-                picked.append(says)
-    out = []
-    for i, clause in enumerate(picked):
-        if i > 0:
-            clause = re.sub(r"^对方", "他", clause)
-        out.append(clause if clause.endswith("。”") else clause + "。")
-    return "".join(out)
 
 
 def _descriptions() -> list[dict]:
@@ -62,38 +24,9 @@ def _descriptions() -> list[dict]:
 
 
 # (description, minimum verdict, top category)
-GUIDED: list[tuple[str, str, str | None]] = [
-    # guided mode outputs
-    (
-        compose(who="leader", channel="new_friend", new_account="yes", purpose="forward", signs=["hurry"]),
-        "high",
-        "impersonate_leader",
-    ),
-    (compose(who="leader", channel="known", purpose="other", signs=["hurry"]), "medium", "impersonate_leader"),
-    (compose(who="leader", channel="new_friend", purpose="fee"), "medium", "impersonate_leader"),
-    (compose(who="acquaintance", channel="new_friend", purpose="fee"), "medium", "impersonate_leader"),
-    (
-        compose(who="acquaintance", channel="new_friend", purpose="borrow", signs=["hurry"]),
-        "medium",
-        "impersonate_leader",
-    ),
-    (compose(who="stranger", channel="call", purpose="forward"), "medium", "impersonate_leader"),
-    (compose(who="stranger", channel="known", purpose="other", signs=["code"]), "medium", "other"),
-    (compose(who="stranger", channel="call", purpose="other", signs=["screen"]), "medium", "other"),
-    (compose(who="police", channel="call", purpose="safe_account", signs=["secret"]), "high", "impersonate_police"),
-    (compose(who="service", channel="call", purpose="refund", signs=["screen"]), "medium", "fake_customer_service"),
-    (compose(who="service", channel="sms", purpose="refund", signs=["code"]), "medium", "fake_customer_service"),
-    (compose(who="invest_platform", channel="new_friend", purpose="invest"), "medium", "investment"),
-    (compose(who="task_platform", channel="group", purpose="task", signs=["pay_first"]), "medium", "brushing"),
-    # "贷款、投资理财或兼职平台" with a fee and "贷款、返利或者退款": any of those schemes is a fair report
-    (compose(who="loan_platform", channel="call", purpose="fee", signs=["pay_first"]), "medium", "loan"),
-    (compose(who="online_friend", channel="new_friend", purpose="invest"), "medium", "romance"),
-    (compose(who="online_friend", channel="new_friend", purpose="borrow"), "medium", "romance"),
-    (compose(who="leader", channel="known", purpose="forward", signs=["screenshot"]), "high", "impersonate_leader"),
-]
 SCAMS: list[tuple[str, str, str | None]] = [
     (d["text"], d["level"], d["category"]) for d in _descriptions() if d["label"] == "scam"
-] + GUIDED
+]
 BENIGN: list[str] = [d["text"] for d in _descriptions() if d["label"] == "benign"]
 
 
@@ -112,6 +45,35 @@ def test_benign_description_stays_quiet(text: str) -> None:
     assert not report.warned, (text, report.verdict, [f.rule for f in report.findings])
 
 
-def test_compose_matches_guided_js() -> None:
-    text = compose(who="leader", channel="known", purpose="other", signs=["hurry"])
-    assert text == "对方自称“我是你们单位的领导”。他让我给他转账。他一直催我马上转账，说很急。"
+# A leader on a new account with a screenshot and a forward request: the rules' own words.
+FAKE_LEADER = (
+    "对方自称是我们局长，说这是他的新微信号。他让我先垫付三万转给他的合作方，还发来一张转账截图，可我这边没到账。"
+)
+# A relative asking plainly: nothing a rule names; the learned scorer alone finds it like scam descriptions.
+PLAIN_REQUEST = "对方是我认识的亲戚朋友。他让我给他转账。"
+
+
+def test_a_known_contact_takes_the_scorers_say_and_nothing_else() -> None:
+    plain = fanzha.check(PLAIN_REQUEST)
+    assert plain.warned and [f.rule for f in plain.findings] == [MODEL_RULE]
+    vouched = fanzha.check(PLAIN_REQUEST, known_contact=True)
+    assert vouched.verdict == "none" and not vouched.findings
+    assert vouched.notes == (fanzha.KNOWN_CONTACT_NOTE,)
+    assert "核实" in fanzha.KNOWN_CONTACT_NOTE
+
+    # Rules still see the text: a named pattern warns whatever the answers said.
+    scam = fanzha.check(FAKE_LEADER, known_contact=True)
+    assert scam.verdict == "high" and MODEL_RULE not in {f.rule for f in scam.findings}
+
+
+def test_check_json_passes_the_fact_on() -> None:
+    assert json.loads(fanzha.check_json(PLAIN_REQUEST))["verdict"] in ("medium", "high")
+    vouched = json.loads(fanzha.check_json(PLAIN_REQUEST, True))
+    assert vouched["verdict"] == "none" and vouched["notes"] == [fanzha.KNOWN_CONTACT_NOTE]
+
+
+def test_a_scammer_saying_the_number_is_old_still_warns() -> None:
+    # The reassurance is never read from the text: here it is the asker's own line.
+    chat = "王局：小李，我没换号，就是你手机里原来存着的这个号。\n王局：你先帮我垫付三万给合作方，越快越好。"
+    report = fanzha.check(chat)
+    assert report.verdict == "high" and fanzha.KNOWN_CONTACT_NOTE not in report.notes

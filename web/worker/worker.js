@@ -3,7 +3,7 @@
 // the only code that knows Pyodide), downloads.js, progress.js, staging.js (offline), snapshot.js (warm
 // start), site.js (the build's facts), bench.js. build.py joins them into this one file (tools/builder/
 // bundle.py), so the page loads one worker script, as before the split.
-// Protocol: in  {id, type: "check", text}
+// Protocol: in  {id, type: "check", text, knownContact?}
 //           out {id, ok: true, result} | {id, ok: false, error, fatal?}
 //               {type: "progress", stage, done, total, bytes?, totalBytes?}
 //               {type: "ready", timings} | {type: "failed", error, reason}
@@ -36,13 +36,13 @@ function isFatal(pyodide, err) {
 }
 
 self.onmessage = async (event) => {
-  const { id, type, text } = event.data || {};
+  const { id, type, text, knownContact } = event.data || {};
   if (type !== "check") return; // not ours: ignore messages of unknown type
   let pyodide = null;
   try {
     let fanzha;
     ({ pyodide, fanzha } = await ready); // a check sent while Python loads runs once it is ready
-    const result = JSON.parse(fanzha.check_json(String(text)));
+    const result = JSON.parse(fanzha.check_json(String(text), knownContact === true));
     self.postMessage({ id, ok: true, result });
   } catch (err) {
     self.postMessage({ id, ok: false, error: describe(err), fatal: isFatal(pyodide, err) });
