@@ -229,14 +229,11 @@ def test_screenshots_read_offline_after_the_first_use(browser: Browser, site_url
         poll(page, "async () => Boolean(navigator.serviceWorker.controller)", what="the service worker in control")
         read(page, shots_of(browser, "family_transfer", "wechat_light"))
         # The tools were kept as they arrived: offline, a reload reads the next screenshot as well.
-        poll(
-            page,
-            """async () => {
-          const names = (await caches.keys()).filter((n) => n.startsWith("fanzha-on-use-"));
+        kept = """async (prefix) => {
+          const names = (await caches.keys()).filter((n) => n.startsWith(prefix));
           return names.length === 1 && (await (await caches.open(names[0])).keys()).length >= 8;
-        }""",
-            what="the screenshot tools kept for offline use",
-        )
+        }"""
+        poll(page, kept, CACHE_NAMES["on_use"], what="the screenshot tools kept for offline use")
         context.set_offline(True)
         page.reload()
         expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
