@@ -29,6 +29,8 @@ def _speakers(text: str) -> list[str | None]:
         ("他说他是我领导，让我先转两万给他朋友。", [None], "prose has no speaker"),
         ("卡号：6222021234567890\n户名：张三", [None, None], "field labels are not speakers"),
         ("张三：[转账]\n[图片]\n我：收到", ["张三", "张三", "我"], "placeholders are not SMS senders"),
+        ("王局长：你好\n（系统提示）对方已收款\n晚上好\n我：好", ["王局长", None, "王局长", "我"],
+         "a chat app's notice, as screenshot reading writes it, is nobody's and keeps the speaker"),
     ],
 )
 def test_speakers(text: str, speakers: list[str | None], why: str) -> None:
