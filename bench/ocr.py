@@ -143,13 +143,16 @@ def main() -> int:
     ap.add_argument("--chats", default="", help="comma-separated chat ids (default: all)")
     ap.add_argument("--speed-runs", type=int, default=5)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ocr.json")
+    ap.add_argument("--dist", type=Path, help="a dist built with `build.py build --out DIR` (default dist/)")
     args = ap.parse_args()
     styles = screens.STYLES if args.styles == "all" else tuple(args.styles.split(","))
     chats = [c for c in screens.load_chats() if not args.chats or c["id"] in args.chats.split(",")]
     matrix = [(int(s), f) for s, f in (pair.split(":") for pair in args.matrix.split(","))]
 
     build = load_build()
-    if build.is_dist_stale():
+    if args.dist:
+        build.DIST = args.dist.absolute()
+    elif build.is_dist_stale():
         build.build()
     server = Server(build, ROOT / "bench")
     marker = f"--fanzha-bench-ocr-{time.time_ns()}"
