@@ -25,6 +25,7 @@ from fanzha.model import FORMAT, MAGIC, SEPARATOR, gram_set, model_text
 from .data import Row
 
 IDF_SCALE = 32  # idf to 1/32, in a byte: exact in binary floating point, like every scale here
+IDF_MAX = 255  # the largest idf a byte holds, at that scale
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,10 @@ def fit(rows: Sequence[Row], settings: Settings | None = None, thresholds: dict[
     cat_index = [i for i, g in enumerate(vocab) if g in cat_vocab]
     n_docs = len(rows)
     idf_q = np.array([round((math.log((1 + n_docs) / (1 + d)) + 1) * IDF_SCALE) for d in df], dtype=np.int64)
+    # A byte holds idf up to 255/32 (7.97): past about 3,190 rows the rarest n-grams (in min_df documents)
+    # would need more. They saturate instead, in training exactly as in the file, so what is scored is what
+    # ships; below that size this changes nothing.
+    idf_q = np.minimum(idf_q, IDF_MAX)
     x = _tfidf(_binary(grams, {g: i for i, g in enumerate(vocab)}), idf_q / IDF_SCALE)
 
     y = np.array([r.is_scam for r in rows], dtype=int)
@@ -116,8 +121,6 @@ def fit(rows: Sequence[Row], settings: Settings | None = None, thresholds: dict[
     # Bytes, not 16-bit words: the first visit's budget is tight, and cross-validation (which scores this very
     # quantized file) lost nothing measurable.
     w_scale, c_scale = _scale_for(w, 126), _scale_for(cw, 126)
-    if int(idf_q.max()) > 255:
-        raise ValueError(f"an idf of {idf_q.max() / IDF_SCALE:.2f} does not fit a byte at 1/{IDF_SCALE}")
     header = {
         "format": FORMAT,
         "categories": categories,
