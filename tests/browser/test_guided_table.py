@@ -130,11 +130,8 @@ NOT_A_PRETEXT = {"other", "refund"}
 
 # Combinations with a warning answer that the checker does not warn on: documented gaps, held exactly (a fix
 # fails this test until the gap is taken off the list, as rule files' known_miss examples do).
-# A "leader" texting a link about a refund for something bought: no rule names it, the scorer says only low.
-KNOWN_GAPS = {
-    ("leader", "sms", "no", "refund", ()),
-    ("leader", "sms", "unsure", "refund", ()),
-}
+# None today: the last two (a "leader" texting a link about a refund) warn since refund_offer_from_unverified.
+KNOWN_GAPS: set[tuple] = set()
 
 
 @pytest.fixture(scope="module")
