@@ -139,6 +139,19 @@ def test_each_style_reads_as_its_true_text(
         assert expected in ("none", "low")
 
 
+def test_a_tall_scrolling_screenshot_is_read_whole(page: Page, browser: Browser) -> None:
+    """A phone's 滚动截屏 is several screens tall: read in overlapping tiles, every message once, the title
+    bar's name for the other side throughout."""
+    with screens.phone_page(browser, scale=3) as phone:
+        tall = screens.long_screenshot(phone, CHATS["police_safe_account"], "wechat_light")
+    assert tall.size[1] > 3 * tall.size[0]  # more than a phone screen: it needs tiling
+    page.get_by_test_id("clear").click()
+    transcript = read(page, [tall])
+    assert_reads_as(transcript, "police_safe_account")
+    assert not re.search(r"^对方：", transcript, re.M), transcript  # 张警官 all through, not only on the first tile
+    expect(page.get_by_test_id("verdict")).to_have_attribute("data-verdict", "high")
+
+
 def test_a_link_and_an_account_come_out_exactly_as_shown(page: Page, browser: Browser) -> None:
     page.get_by_test_id("clear").click()
     read(page, shots_of(browser, "refund_customer_service", "wechat_light"))

@@ -37,6 +37,7 @@ From the shell (files <id>.<style>.<n>.png|jpg and truth.json):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import json
 import math
@@ -291,6 +292,27 @@ def render(page: Page, chat: dict, style: str | None = None, fmt: str = "png", s
         if not set(before.line_indexes) & set(after.line_indexes):
             raise ValueError(f"{chat['id']}: {len(result)} screenshots in {style} do not overlap by a line")
     return result
+
+
+def long_screenshot(page: Page, chat: dict, style: str | None = None, fmt: str = "png") -> Shot:
+    """One tall screenshot of the whole chat, as a phone's scrolling screenshot (滚动截屏) makes: the page
+    grows until the chat body needs no scrolling. Restores the phone's viewport afterwards."""
+    style = style or chat["style"]
+    page.set_content(chat_html(chat, style))
+    page.evaluate("document.fonts.ready.then(() => true)")
+    hidden = page.evaluate(
+        "() => { const b = document.getElementById('body'); return b.scrollHeight - b.clientHeight; }"
+    )
+    tall = HEIGHT + max(0, hidden)
+    page.set_viewport_size({"width": WIDTH, "height": tall})
+    grow = "h => { for (const e of [document.documentElement, document.body]) e.style.height = h + 'px'; }"
+    page.evaluate(grow, tall)
+    try:
+        scale = page.evaluate("devicePixelRatio")
+        shot = _shoot(page, 0, fmt, scale)
+        return dataclasses.replace(shot, size=(round(WIDTH * scale), round(tall * scale)))
+    finally:
+        page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
 
 
 # --- command line -------------------------------------------------------------------------------------------

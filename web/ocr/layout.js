@@ -77,10 +77,11 @@ function sidesByColour(bubbles, width) {
 const sideOf = (b, width) => (b.lines[0].left < width - b.lines[0].right ? THEM : ME);
 
 /**
- * One screenshot (colours.js's description) to items in order:
+ * One screenshot (colours.js's description) to items in order (`continued`: a tile of a tall screenshot
+ * below its first, which has no status or title bar):
  * {kind: "title"|"time"|"system"|"message", side?: "我"|"对方", name?, text}.
  */
-export function layout(shot) {
+export function layout(shot, { continued = false } = {}) {
   const { width, height } = shot;
   const lines = legible(shot.lines);
   const items = [];
@@ -93,8 +94,9 @@ export function layout(shot) {
     if (!text) continue;
     const cx = (line.box.x0 + line.box.x1) / 2;
     const centred = Math.abs(cx - width / 2) < width * CENTRE_TOLERANCE;
-    // The status bar and the title bar: never a bubble, whatever their colour.
-    const top = line.box.y1 < height * TITLE_BAND;
+    // The status bar and the title bar: never a bubble, whatever their colour. A tile below the top of a
+    // scrolling screenshot (continued) has none.
+    const top = !continued && line.box.y1 < height * TITLE_BAND;
     if (line.inBubble && !top) {
       if (!open) {
         open = { kind: "message", lines: [], name: nickname };
@@ -107,7 +109,7 @@ export function layout(shot) {
       continue;
     }
     open = null;
-    if (top && centred && !title && !isTime(text)) {
+    if (top && centred && !title && !isTime(text) && line.box.x1 - line.box.x0 < width * 0.6) {
       title = cleanName(text);
       items.push({ kind: "title", text: title });
     } else if (centred && isTime(text)) {
@@ -122,7 +124,7 @@ export function layout(shot) {
   for (const b of bubbles) {
     b.text = bubbleText(b.lines);
     b.score = Math.min(...b.lines.map((l) => l.score));
-    b.name = b.side === ME ? ME : b.name || title || THEM;
+    b.name = b.side === ME ? ME : b.name; // else the title bar's name, given in mergeShots
     delete b.lines;
     delete b.key;
   }
@@ -193,7 +195,10 @@ export function mergeShots(shots) {
     }
     merged = kept.concat(items.slice(head + k));
   }
+  // The title bar's name (of the first screenshot that shows one) stands for the other side wherever no
+  // nickname is shown: a tile of a tall screenshot or a later screenshot need not show the bar.
   const title = shots.flat().find((it) => it.kind === "title");
+  for (const it of merged) if (it.kind === "message" && !it.name) it.name = title ? title.text : THEM;
   return title ? [title, ...merged] : merged;
 }
 

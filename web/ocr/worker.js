@@ -103,6 +103,25 @@ function imageData(bitmap) {
   return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
 }
 
+// A scrolling screenshot (滚动截屏) can be many screens tall: shrunk whole to the detector's 960 px its text
+// would vanish. It is read as phone-screen-sized tiles that overlap, merged like separate screenshots.
+const TILE_HEIGHT = 2.2; // of the width: a phone screen
+const TILE_OVERLAP = 0.5; // of the width: more than the top band layout.js keeps for a title bar
+
+async function tiles(bitmap) {
+  const { width, height } = bitmap;
+  const tall = Math.round(width * TILE_HEIGHT);
+  if (height <= tall * 1.25) return [bitmap];
+  const step = tall - Math.round(width * TILE_OVERLAP);
+  const out = [];
+  for (let top = 0; top < height; top += step) {
+    const h = Math.min(tall, height - top);
+    out.push(await createImageBitmap(bitmap, 0, top, width, h));
+    if (top + h >= height) break;
+  }
+  return out;
+}
+
 async function readAll(id, images, detail) {
   const started = performance.now();
   const ocr = await loadReader((loaded, total) => postMessage({ id, type: "progress", loaded, total }));
@@ -111,11 +130,14 @@ async function readAll(id, images, detail) {
   for (let i = 0; i < images.length; i++) {
     postMessage({ id, type: "reading", done: i, total: images.length });
     const bitmap = await open(images[i]);
-    const lines = await ocr.read(bitmap);
-    const shot = describe(imageData(bitmap), lines);
+    const parts = await tiles(bitmap);
+    for (const [n, tile] of parts.entries()) {
+      const shot = describe(imageData(tile), await ocr.read(tile));
+      if (tile !== bitmap) tile.close();
+      if (detail) described.push(shot);
+      shots.push(layout(shot, { continued: n > 0 }));
+    }
     bitmap.close();
-    if (detail) described.push(shot);
-    shots.push(layout(shot));
   }
   const items = mergeShots(shots);
   if (!items.some((it) => it.kind === "message" || it.kind === "system")) throw new OcrError("notext", "no text found");
