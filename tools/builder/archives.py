@@ -6,6 +6,7 @@ import hashlib
 import io
 import tarfile
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 # Zips get this timestamp so the same sources give byte-identical files.
@@ -24,15 +25,17 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_tar_members(tgz: Path, prefix: str) -> dict[str, bytes]:
-    """Regular files under prefix, keyed by their path below it."""
+def read_tar_members(tgz: Path, prefix: str, only: Collection[str] | None = None) -> dict[str, bytes]:
+    """Regular files under prefix, keyed by their path below it; only: just these paths (below prefix),
+    so a big package (onnxruntime-web unpacks to 145 MB) is not read whole for three of its files."""
     out: dict[str, bytes] = {}
     with tarfile.open(tgz) as tar:
         for member in tar.getmembers():
-            if member.isfile() and member.name.startswith(prefix):
+            name = member.name[len(prefix) :]
+            if member.isfile() and member.name.startswith(prefix) and (only is None or name in only):
                 f = tar.extractfile(member)
                 assert f is not None
-                out[member.name[len(prefix) :]] = f.read()
+                out[name] = f.read()
     return out
 
 

@@ -46,8 +46,8 @@ DOWNLOADS = ("vendor/ort-wasm-simd-threaded.wasm", "models/det.onnx", "models/re
 def copy_ocr(out: Path) -> None:
     """Copy the runtime and the models into out/ocr/ beside web/ocr/'s code, and tell the worker their sizes."""
     target = out / OCR_DIR
-    ort = read_tar_members(fetch_onnxruntime_web(), "package/")
-    models = read_tar_members(fetch_ocr_models(), "package/")
+    ort = read_tar_members(fetch_onnxruntime_web(), "package/", only=set(ORT_FILES.values()))
+    models = read_tar_members(fetch_ocr_models(), "package/", only=set(MODEL_FILES.values()))
     for dest, src in ORT_FILES.items():
         _write(target / dest, _member(ort, src, f"onnxruntime-web {ORT_VERSION}"))
     for dest, src in MODEL_FILES.items():

@@ -135,7 +135,7 @@ export function layout(shot, { continued = false } = {}) {
 const norm = (s) => s.normalize("NFKC").replace(/\s+/g, "");
 
 /** Levenshtein distance: two readings of one line differ by a character or two. */
-function distance(a, b) {
+function editDistance(a, b) {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
@@ -154,13 +154,13 @@ function sameItem(a, b) {
   if (x === y) return true;
   // A bubble cut by the screen's edge shows part of its text.
   if (Math.min(x.length, y.length) >= 4 && (x.includes(y) || y.includes(x))) return true;
-  return Math.min(x.length, y.length) >= 5 && distance(x, y) <= SAME_READING * Math.max(x.length, y.length);
+  return Math.min(x.length, y.length) >= 5 && editDistance(x, y) <= SAME_READING * Math.max(x.length, y.length);
 }
 
 /** Of two readings of one item, the whole one, else the more confident. */
 function better(a, b) {
-  const [x, y] = [norm(a.text).length, norm(b.text).length];
-  if (x !== y && (norm(a.text).includes(norm(b.text)) || norm(b.text).includes(norm(a.text)))) return x > y ? a : b;
+  const [x, y] = [norm(a.text), norm(b.text)];
+  if (x.length !== y.length && (x.includes(y) || y.includes(x))) return x.length > y.length ? a : b;
   return (b.score ?? 0) > (a.score ?? 0) ? b : a;
 }
 

@@ -28,6 +28,7 @@ export async function createReader({ wasm, det, rec, keys, base }) {
   const options = { executionProviders: ["wasm"], graphOptimizationLevel: "all" };
   const detector = await ort.InferenceSession.create(det, options);
   const recogniser = await ort.InferenceSession.create(rec, options);
+  ort.env.wasm.wasmBinary = undefined; // compiled by now: the 14 MB of bytes need not stay
   // Index 0 is CTC's blank and the last is a space: PaddleOCR appends both to its dictionary file.
   const lines = keys.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();
@@ -97,6 +98,14 @@ export function textRegions(prob, w, h) {
     if (seen[start] || prob[start] <= BIN_THRESHOLD) continue;
     let top = 0;
     let x0 = w, y0 = h, x1 = -1, y1 = -1, sum = 0, count = 0;
+    // The 4-neighbours that are text and not yet seen go on the stack (no array per pixel: this runs for
+    // every text pixel of the map).
+    const visit = (q) => {
+      if (!seen[q] && prob[q] > BIN_THRESHOLD) {
+        seen[q] = 1;
+        stack[top++] = q;
+      }
+    };
     stack[top++] = start;
     seen[start] = 1;
     while (top > 0) {
@@ -109,12 +118,10 @@ export function textRegions(prob, w, h) {
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      for (const q of [p - 1, p + 1, p - w, p + w]) {
-        if (q < 0 || q >= w * h || seen[q] || prob[q] <= BIN_THRESHOLD) continue;
-        if ((q === p - 1 && x === 0) || (q === p + 1 && x === w - 1)) continue;
-        seen[q] = 1;
-        stack[top++] = q;
-      }
+      if (x > 0) visit(p - 1);
+      if (x < w - 1) visit(p + 1);
+      if (y > 0) visit(p - w);
+      if (y < h - 1) visit(p + w);
     }
     const bw = x1 - x0 + 1;
     const bh = y1 - y0 + 1;

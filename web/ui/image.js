@@ -47,26 +47,29 @@ export function readImages(images, onEvent = () => {}, { detail = false } = {}) 
   const reason = unsupportedReason();
   if (reason) return Promise.reject(Object.assign(new Error(reason), { reason }));
   worker ||= new Worker(new URL("../ocr/worker.js", import.meta.url), { type: "module" });
+  const w = worker;
   const id = nextId++;
   return new Promise((resolve, reject) => {
+    // Both listeners go when this request ends, so a long session's reads leave none behind.
+    const settle = (fn, value) => {
+      w.removeEventListener("message", onMessage);
+      w.removeEventListener("error", onError);
+      fn(value);
+    };
     const onMessage = (event) => {
       const msg = event.data;
       if (!msg || msg.id !== id) return;
-      if (msg.type === "done" || msg.type === "error") worker.removeEventListener("message", onMessage);
-      if (msg.type === "done") resolve(msg);
-      else if (msg.type === "error") reject(Object.assign(new Error(msg.message), { reason: msg.reason }));
+      if (msg.type === "done") settle(resolve, msg);
+      else if (msg.type === "error") settle(reject, Object.assign(new Error(msg.message), { reason: msg.reason }));
       else onEvent(msg);
     };
-    worker.addEventListener("message", onMessage);
-    worker.addEventListener(
-      "error",
-      () => {
-        worker = null; // the module failed to load: a fresh one next time
-        reject(Object.assign(new Error("OCR worker failed to start"), { reason: "download" }));
-      },
-      { once: true },
-    );
-    worker.postMessage({ id, images, detail });
+    const onError = () => {
+      if (worker === w) worker = null; // the module failed to load: a fresh one next time
+      settle(reject, Object.assign(new Error("OCR worker failed to start"), { reason: "download" }));
+    };
+    w.addEventListener("message", onMessage);
+    w.addEventListener("error", onError);
+    w.postMessage({ id, images, detail });
   });
 }
 
