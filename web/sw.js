@@ -4,8 +4,9 @@
 
 // build.py replaces the string below with {version, files: {path relative to this file: "sha256-…"},
 // caches: {prefix, staging, snapshot, on_use} (the Cache Storage names, tools/builder/assemble.py CACHE_NAMES),
-// on_use: {version, files}}: the precached files, and those kept only once the page uses them (screenshot
-// reading, 18 MB: not part of a phone's first visit).
+// on_use: {version, files, ocr_tools_cache}}: the precached files, and those kept only once the page uses
+// them (screenshot reading: not part of a phone's first visit). Its big downloads (models, runtime: 30 MB)
+// are not among them: the OCR worker checks and keeps those itself, in the cache ocr_tools_cache names.
 const ASSETS = "__FANZHA_SW_ASSETS__";
 
 const PREFIX = ASSETS.caches.prefix;
@@ -18,6 +19,7 @@ const URLS = new Map(Object.entries(ASSETS.files).map(([path, hash]) => [urlOf(p
 const ON_USE = new Map(Object.entries(ASSETS.on_use.files).map(([path, hash]) => [urlOf(path), hash]));
 // Named by the on-use files' own hash, so a page update that leaves them unchanged keeps them.
 const ON_USE_CACHE = ASSETS.caches.on_use + ASSETS.on_use.version;
+const OCR_TOOLS_CACHE = ASSETS.on_use.ocr_tools_cache;
 // The page's worker puts the runtime files it downloads here (worker.js), so the precache below need
 // not download 10 MB a second time when the browser's HTTP cache did not keep them.
 const STAGING = ASSETS.caches.staging;
@@ -63,7 +65,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        const current = name === CACHE || name === ON_USE_CACHE;
+        const current = name === CACHE || name === ON_USE_CACHE || name === OCR_TOOLS_CACHE;
         if ((name.startsWith(PREFIX) && !current) || name === STAGING) await caches.delete(name);
       }
       await self.clients.claim();

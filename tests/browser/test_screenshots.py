@@ -241,17 +241,47 @@ def test_screenshots_read_offline_after_the_first_use(browser: Browser, site_url
         page = open_ready(context, site_url)
         poll(page, "async () => Boolean(navigator.serviceWorker.controller)", what="the service worker in control")
         read(page, shots_of(browser, "family_transfer", "wechat_light"))
-        # The tools were kept as they arrived: offline, a reload reads the next screenshot as well.
-        kept = """async (prefix) => {
+        # The tools were kept as they arrived: the code by the service worker, the models and the runtime
+        # by the OCR worker once it had checked them. Offline, a reload reads the next screenshot as well.
+        kept = """async ([prefix, min]) => {
           const names = (await caches.keys()).filter((n) => n.startsWith(prefix));
-          return names.length === 1 && (await (await caches.open(names[0])).keys()).length >= 8;
+          return names.length === 1 && (await (await caches.open(names[0])).keys()).length >= min;
         }"""
-        poll(page, kept, CACHE_NAMES["on_use"], what="the screenshot tools kept for offline use")
+        poll(page, kept, [CACHE_NAMES["on_use"], 6], what="the screenshot code kept for offline use")
+        poll(page, kept, [CACHE_NAMES["ocr_tools"], 4], what="the screenshot models kept for offline use")
         context.set_offline(True)
         page.reload()
         expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
         transcript = read(page, shots_of(browser, "roommate_split_bill", "wechat_light"))
         assert_reads_as(transcript, "roommate_split_bill")
+    finally:
+        context.close()
+
+
+def test_a_damaged_kept_model_is_downloaded_again(browser: Browser, site_url: str) -> None:
+    """A kept copy that is not this build's bytes (a disk error, a half-written entry) is never loaded: the
+    worker drops it and downloads the file again, so screenshots do not stay broken on that device."""
+    context = browser.new_context()
+    try:
+        page = open_ready(context, site_url)
+        read(page, shots_of(browser, "family_transfer", "wechat_light"))
+        kept = """async (prefix) => (await caches.keys()).find((n) => n.startsWith(prefix))"""
+        name = poll(page, kept, CACHE_NAMES["ocr_tools"], what="the screenshot models kept")
+        keys_url = site_url + "ocr/models/keys.txt"
+        size = """async ([name, url]) => {
+          const response = await (await caches.open(name)).match(url);
+          return response ? (await response.arrayBuffer()).byteLength : 0;
+        }"""
+        good = poll(page, size, [name, keys_url], what="the dictionary kept")
+        page.evaluate(
+            "async ([name, url]) => (await caches.open(name)).put(url, new Response('一\\n二\\n'))", [name, keys_url]
+        )
+        assert page.evaluate(size, [name, keys_url]) < good
+        page.reload()
+        expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
+        assert_reads_as(read(page, shots_of(browser, "roommate_split_bill", "wechat_light")), "roommate_split_bill")
+        poll(page, f"async (args) => ({size})(args).then((n) => n === {good})", [name, keys_url],
+             what="the damaged dictionary replaced by a good copy")
     finally:
         context.close()
 

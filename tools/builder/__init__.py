@@ -177,9 +177,9 @@ def build(dest: Path = DIST) -> None:
     (out / LABELS_MODULE).write_text(labels_module(GENERATED_NOTE), "utf-8")
     if "bundle" in LEVERS:  # the worker's modules as one file: no module fetches before it starts
         bundle_worker(out / "worker")
-    copy_ocr(out)
+    ocr_tools = copy_ocr(out)
     (out / "build-info.json").write_text(json.dumps(build_info, indent=1, sort_keys=True) + "\n", "utf-8")
-    write_service_worker(out)
+    write_service_worker(out, ocr_tools)
     write_manifest(out)
     shutil.rmtree(dest, ignore_errors=True)
     out.rename(dest)

@@ -30,6 +30,7 @@ CACHE_NAMES = {
     "staging": "fanzha-staging",
     "snapshot": "fz-python-snapshot",
     "on_use": "fanzha-on-use-",  # + the on-use files' own hash (sw.js)
+    "ocr_tools": "fanzha-ocr-tools-",  # + the OCR downloads' own hash (web/ocr/worker.js keeps them)
 }
 # The QR code library (npm qrcode-generator): its ES module, imported only by the kiosk and the poster.
 QRCODE_MODULE = "vendor/qrcode.mjs"
@@ -159,11 +160,12 @@ def is_precached(rel: str) -> bool:
     return rel not in SW_NOT_PRECACHED and not rel.startswith(SW_NOT_PRECACHED_PREFIXES)
 
 
-def write_service_worker(out: Path) -> None:
+def write_service_worker(out: Path, ocr_tools: dict[str, str]) -> None:
     """Writes the precache list (path -> SRI hash) and a version derived from it into sw.js.
 
     A new build changes sw.js byte-wise whenever any precached file changes, which is how a browser
     notices an update; the version names the cache, so the activate step can drop the old ones.
+    ocr_tools: {"cache": name, "files": [path, ...]}: what the OCR worker downloads and keeps itself.
     """
     sw = out / "sw.js"
     every = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
@@ -171,7 +173,10 @@ def write_service_worker(out: Path) -> None:
     version = sha256_bytes(json.dumps(files, sort_keys=True).encode())[:16]
     # Kept the first time the page uses them, in a cache of their own that outlives page updates which
     # leave them unchanged (named by their own hash).
-    on_use = {rel: sri(p.read_bytes()) for rel, p in every.items() if rel.startswith(OCR_PREFIX)}
+    # The OCR worker keeps its big downloads itself, once it has checked them (ocr.py): kept here too, they
+    # would be a second copy of 30 MB in the page's process while it loads them (the renderer's budget).
+    tools = {f"{OCR_PREFIX}{name}" for name in ocr_tools["files"]}
+    on_use = {rel: sri(p.read_bytes()) for rel, p in every.items() if rel.startswith(OCR_PREFIX) and rel not in tools}
     on_use_version = sha256_bytes(json.dumps(on_use, sort_keys=True).encode())[:16]
     source = sw.read_text("utf-8")
     if source.count(SW_ASSETS_MARKER) != 1:
@@ -180,7 +185,7 @@ def write_service_worker(out: Path) -> None:
         "version": version,
         "files": files,
         "caches": CACHE_NAMES,
-        "on_use": {"version": on_use_version, "files": on_use},
+        "on_use": {"version": on_use_version, "files": on_use, "ocr_tools_cache": ocr_tools["cache"]},
     }
     info = json.dumps(assets, sort_keys=True, indent=1)
     sw.write_text(source.replace(SW_ASSETS_MARKER, info), "utf-8")

