@@ -93,4 +93,7 @@ def check(text: str, ruleset: RuleSet | None = None, *, known_contact: bool = Fa
 
 def check_json(text: str, known_contact: bool = False) -> str:
     """The report as JSON text: what the browser worker hands to the page."""
-    return json.dumps(check(text, known_contact=bool(known_contact)).to_dict(), ensure_ascii=False)
+    # A report is a fresh tree of dicts and lists: the encoder's cycle check would only cost (a long chat's
+    # report has over a thousand pieces of evidence).
+    report = check(text, known_contact=bool(known_contact)).to_dict()
+    return json.dumps(report, ensure_ascii=False, check_circular=False)

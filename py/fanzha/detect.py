@@ -113,16 +113,38 @@ class _Scopes:
 
 
 def _signal_spans(
-    signal: Signal, folded: str, words: list[tuple[int, int]], tokens: Tokens, scopes: _Scopes
+    signal: Signal,
+    folded: str,
+    words: list[tuple[int, int]],
+    tokens: Tokens,
+    scopes: _Scopes,
+    present: _Needs,
 ) -> list[tuple[int, int]]:
     spans = list(words)
-    if signal.regex is not None and (signal.needs is None or any(n in folded for n in signal.needs)):
+    if signal.regex is not None and (signal.needs is None or any(n in present for n in signal.needs)):
         spans += [m.span() for m in signal.regex.finditer(folded) if m.end() > m.start()]
     if signal.token_regex is not None:
         spans += [m.span() for m in signal.token_regex.finditer(folded) if tokens.is_aligned(*m.span())]
     if signal.negatable:
         spans = [s for s in spans if not scopes.is_negated(s[0]) and not scopes.in_warning(s[0])]
     return sorted(set(spans))
+
+
+class _Needs:
+    """Is a pattern's required literal in the text? Most are not, and a miss scans the whole paste: a literal
+    with a character the text lacks is ruled out from the text's character set instead, and signals share
+    many literals (转账, 账户), so each is looked up once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chars = set(text)
+        self._present: dict[str, bool] = {}
+
+    def __contains__(self, need: str) -> bool:
+        found = self._present.get(need)
+        if found is None:
+            found = self._present[need] = self.chars.issuperset(need) and need in self.text
+        return found
 
 
 def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, dict[str, list[Hit]]]:
@@ -137,8 +159,9 @@ def find_hits(folded: Folded, ruleset: RuleSet) -> tuple[list[Message], Tokens, 
     word_spans = ruleset.words.scan(text)
     hits: dict[str, list[Hit]] = {}
     locate = message_locator(messages)
+    present = _Needs(text)
     for signal in ruleset.signals:
-        spans = _signal_spans(signal, text, word_spans.get(signal.name, []), tokens, scopes)
+        spans = _signal_spans(signal, text, word_spans.get(signal.name, []), tokens, scopes, present)
         if spans:
             hits[signal.name] = [Hit(a, b, signal.name, locate(a)) for a, b in spans]
     return messages, tokens, hits

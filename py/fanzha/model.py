@@ -66,7 +66,7 @@ def gram_set(text: str, sizes: Iterable[int]) -> set[str]:
     and in training alike. A set comprehension of slices per size is quicker than one generator over all."""
     grams: set[str] = set()
     for n in sizes:
-        grams |= {text[i : i + n] for i in range(len(text) - n + 1)}
+        grams |= set(text) if n == 1 else {text[i : i + n] for i in range(len(text) - n + 1)}
     return grams
 
 
@@ -100,15 +100,14 @@ class Scorer:
         self.index = {w: i for i, w in enumerate(words)}
         self.idf = [v / idf_scale for v in idf]
         self.weight = [v / w_scale for v in weight]
-        self._cat_row = {i: r * k for r, i in enumerate(cat_index)}  # n-gram index -> its first category weight
-        self._cat = cat
+        # n-gram index -> its weight for each category (integers: divided by the scale as they are summed)
+        self._cat_row = {i: tuple(cat[r * k : (r + 1) * k]) for r, i in enumerate(cat_index)}
         self._c_scale = c_scale
-        self._k = k
 
     def features(self, text: str) -> dict[int, float]:
         """The text's vocabulary n-grams (by index) and their values in the unit-length vector."""
         index = self.index
-        found = [index[g] for g in gram_set(text, self.sizes) if g in index]
+        found = [i for i in map(index.get, gram_set(text, self.sizes)) if i is not None]
         idf = self.idf
         ordered = sorted(found)  # a fixed order: the sums below come out the same everywhere
         norm = math.sqrt(sum(idf[i] * idf[i] for i in ordered)) or 1.0
@@ -137,13 +136,12 @@ class Scorer:
 
     def categories_of(self, x: dict[int, float]) -> list[tuple[str, float]]:
         """The scam types a text (its ``features``) resembles, most likely first, as probabilities."""
-        k, cat, scale, rows = self._k, self._cat, self._c_scale, self._cat_row
+        scale, rows = self._c_scale, self._cat_row
         logits = list(self.cat_bias)
         for i, v in x.items():
             row = rows.get(i)
             if row is not None:
-                for c in range(k):
-                    logits[c] += v * cat[row + c] / scale
+                logits = [z + v * c / scale for z, c in zip(logits, row, strict=True)]
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         total = sum(exps)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from typing import Any, NamedTuple
 
 from .conditions import Hit
@@ -119,6 +120,22 @@ def _merged(spans: set[tuple[int, int]], original: str) -> list[Evidence]:
     return out
 
 
+def _union(lists: list[list[Evidence]], original: str) -> list[Evidence]:
+    """Merged evidence lists as one: what merging all their spans would give, but pieces that overlap no
+    other are kept as they are (a long chat's finding unites a few signals' hundreds of pieces)."""
+    if len(lists) == 1:
+        return lists[0]
+    out: list[Evidence] = []
+    for e in heapq.merge(*lists):
+        if out and e.start <= out[-1].end:
+            last = out[-1]
+            if e.end > last.end:
+                out[-1] = Evidence(last.start, e.end, original[last.start : e.end])
+        else:
+            out.append(e)
+    return out
+
+
 class _EvidenceMaker:
     """Turns spans of the folded text into merged evidence in the original, once per distinct set of spans.
 
@@ -130,6 +147,7 @@ class _EvidenceMaker:
         self.starts, self.ends = analysis.folded.starts, analysis.folded.ends
         self.original = original
         self._made: dict[frozenset[tuple[int, int]], list[Evidence]] = {}
+        self._unions: dict[tuple[int, ...], list[Evidence]] = {}  # by the ids of lists kept in _made
         self._user = [m.is_user for m in analysis.messages]
         self._locate = message_locator(analysis.messages)
         self._identity = {s.name for s in ruleset.signals if s.identity}
@@ -162,10 +180,10 @@ class _EvidenceMaker:
             by_signal.setdefault(h.signal, set()).add((h.start, h.end))
         why = {name: self.of_signal(frozenset(spans)) for name, spans in sorted(by_signal.items())}
         # Merging the signals' merged evidence covers what merging all their spans would.
-        everything = frozenset(e[:2] for evidence in why.values() for e in evidence)
-        if everything not in self._made:
-            self._made[everything] = _merged(set(everything), self.original)
-        return self._made[everything], why
+        key = tuple(map(id, why.values()))
+        if key not in self._unions:
+            self._unions[key] = _union(list(why.values()), self.original)
+        return self._unions[key], why
 
 
 def _finding(f: Fired, evidence_of: _EvidenceMaker, ruleset: RuleSet, category: str) -> Finding:
