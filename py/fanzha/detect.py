@@ -15,6 +15,7 @@ from typing import NamedTuple
 from . import conditions
 from .conditions import Hit
 from .normalize import Folded
+from .patterns import spans as regex_spans
 from .rules import Rule, RuleSet, Signal
 from .segment import Tokens, tokenize
 from .transcript import Message, split_messages
@@ -122,7 +123,7 @@ def _signal_spans(
 ) -> list[tuple[int, int]]:
     spans = list(words)
     if signal.regex is not None and (signal.needs is None or any(n in present for n in signal.needs)):
-        spans += [m.span() for m in signal.regex.finditer(folded) if m.end() > m.start()]
+        spans += regex_spans(signal.regex, folded)
     if signal.token_regex is not None:
         spans += [m.span() for m in signal.token_regex.finditer(folded) if tokens.is_aligned(*m.span())]
     if signal.negatable:

@@ -15,9 +15,13 @@ from typing import Any, NamedTuple
 
 from . import normalize
 from .normalize import Folded
+from .patterns import scan, scanner
 
 _CJK = "\u4e00-\u9fff"
-CARD = re.compile(r"(?<![\d.])(?:\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?|\d{16,19})(?![\d.])")
+# Patterns run over the whole paste are compiled in patterns.scanning's form, behind the characters their
+# matches start with (a test checks these against patterns.first_chars): a position that starts none is
+# skipped in the regex engine's own loop. Their matches are read with patterns.scan.
+CARD = scanner(r"(?<![\d.])(?:\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?|\d{16,19})(?![\d.])", r"\d")
 # Who the money goes to: a company (up to its suffix) or a person's name of 2-4 characters that ends
 # where the text stops being Chinese or another field starts ("户名张建国账号6222…").
 HOLDER = re.compile(
@@ -35,7 +39,7 @@ BANK = re.compile(
     rf"(?:[{_CJK}]{{1,12}}?(?:分行|支行|营业部|分理处|储蓄所))*)"
 )
 _LOCAL = r"(?:\d{7,8}|\d{3,4}[ -]\d{4})"  # a landline's local part: 12345678, 6123 4567, 5723-8816
-PHONE = re.compile(
+PHONE = scanner(
     r"(?<![\d])(?:"
     r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}"  # mobile
     r"|(?:\+|00)[1-9]\d{6,14}"  # international, +xx or 00xx
@@ -43,7 +47,8 @@ PHONE = re.compile(
     rf"|0\d{{2,3}}[ -]?{_LOCAL}"  # landline with area code
     rf"|\(0\d{{2,3}}\)[ -]?{_LOCAL}"  # (021)6123 4567
     r"|95\d{3,4}"  # bank and carrier short numbers
-    r")(?![\d])"
+    r")(?![\d])",
+    r"01489\(\+",
 )
 URL = re.compile(
     r"(?:https?://|www\.)[a-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]{2,200}"
@@ -93,6 +98,7 @@ AMOUNT_PATTERN = (
     r"(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块钱|块|rmb)(?![a-z])"
 )
 AMOUNT = re.compile(AMOUNT_PATTERN)
+_AMOUNT_SCAN = scanner(AMOUNT_PATTERN, rf"\d{_CN_NUM}")
 KEYS = ("accounts", "names", "banks", "phones", "urls", "amounts", "apps", "contacts")
 
 
@@ -158,7 +164,7 @@ def _overlaps(f: Found, others: list[Found]) -> bool:
 
 
 def _cards(src: _Source) -> list[Found]:
-    return [Found(*src.span(*m.span()), re.sub(r"[ -]", "", m.group())) for m in CARD.finditer(src.text)]
+    return [Found(*src.span(a, b), re.sub(r"[ -]", "", src.text[a:b])) for _, a, b in scan(CARD, src.text)]
 
 
 def _holders(src: _Source, pattern: re.Pattern[str]) -> list[Found]:
@@ -170,15 +176,15 @@ def _holders(src: _Source, pattern: re.Pattern[str]) -> list[Found]:
 
 
 def _phones(src: _Source) -> list[Found]:
-    return [Found(*src.span(*m.span()), src.exact(*m.span())) for m in PHONE.finditer(src.text)]
+    return [Found(*src.span(a, b), src.exact(a, b)) for _, a, b in scan(PHONE, src.text)]
 
 
 def _amounts(src: _Source) -> list[Found]:
     out = []
-    for m in AMOUNT.finditer(src.text):
+    for m, a, b in scan(_AMOUNT_SCAN, src.text):
         value = parse_amount(m.group("num"), m.group("unit"))
         if value is not None and value > 0:
-            out.append(Found(*src.span(*m.span()), int(value) if value == int(value) else round(value, 2)))
+            out.append(Found(*src.span(a, b), int(value) if value == int(value) else round(value, 2)))
     return out
 
 
@@ -237,7 +243,8 @@ def _apps(src: _Source) -> list[Found]:
         for m in APP_QUOTED.finditer(text)
         if APP_CONTEXT.search(text, max(0, m.start() - 12), m.end() + 12)
     ]
-    found += [_app_name(src, *m.span(1)) for m in APP_NAMED.finditer(text)]
+    if "app" in text or "软件" in text or "客户端" in text:  # APP_NAMED tries a name at every Chinese character
+        found += [_app_name(src, *m.span(1)) for m in APP_NAMED.finditer(text)]
     found += [_app_name(src, *m.span(1)) for m in APP_CALLED.finditer(text)]
     return sorted((f for f in found if f is not None), key=lambda f: f.start)
 

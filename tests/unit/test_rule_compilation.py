@@ -96,24 +96,37 @@ def test_first_chars_name_where_every_match_starts(pattern: str, firsts: str | N
 
 
 def test_a_guarded_pattern_finds_exactly_what_it_found_unguarded() -> None:
-    """Patterns that run over the whole paste sit behind a lookahead of their first characters: every rule
-    example, folded as a check folds it, must give the same matches with and without it."""
+    """Patterns that run over the whole paste sit behind their first characters: a lookahead of them
+    (``guarded``, the language's patterns, searched in windows) or a leading set of them with the match
+    captured inside a lookbehind (``scanning``, the signals'). Every rule example, folded as a check folds
+    it, must give the same matches as the bare pattern."""
     import re
 
-    from fanzha.patterns import first_chars, guarded
+    from fanzha.patterns import SCAN_GROUP, first_chars, guarded, scanning, spans
+
+    def bare(regex: re.Pattern[str]) -> tuple[str, object]:
+        p = regex.pattern
+        if p.startswith("(?=["):
+            return p.split(")(?:", 1)[1][:-1], guarded
+        if SCAN_GROUP in regex.groupindex:
+            head = f"(?P<{SCAN_GROUP}>"
+            return p[p.index(head) + len(head) : p.rindex("))[")], scanning
+        return p, None
 
     ruleset = fanzha.active_rules()
     texts = [fanzha.normalize.fold(t).text for r in ruleset.rules for ex in r.examples.values() for t in ex]
     regexes = [s.regex for s in ruleset.signals if s.regex is not None]
     regexes += [ruleset.negators, ruleset.clause_negators, ruleset.warning_markers]
-    plain = [re.compile(r.pattern.split(")(?:", 1)[1][:-1]) if r.pattern.startswith("(?=[") else r for r in regexes]
-    assert sum(p is not r for p, r in zip(plain, regexes, strict=True)) >= 15, "most whole-paste patterns are guarded"
+    forms = [bare(r) for r in regexes]
+    assert sum(form is scanning for _, form in forms) >= 15, "most signal patterns scan by their first characters"
+    assert all(form is guarded for _, form in forms[-3:]), "the language's patterns are guarded"
     matched = 0
-    for fast, slow in zip(regexes, plain, strict=True):
-        assert fast.pattern == guarded(slow.pattern, first_chars(slow.pattern)) or fast is slow
+    for fast, (pattern, form) in zip(regexes, forms, strict=True):
+        assert form is None or fast.pattern == form(pattern, first_chars(pattern))
+        slow = re.compile(pattern)
         for text in texts:
-            got = [m.span() for m in fast.finditer(text)]
-            assert got == [m.span() for m in slow.finditer(text)], (slow.pattern, text)
+            got = spans(fast, text)
+            assert got == [m.span() for m in slow.finditer(text) if m.end() > m.start()], (pattern, text)
             matched += len(got)
     assert matched > 1000
 
@@ -132,3 +145,25 @@ def test_a_signal_regex_is_skipped_only_when_it_cannot_match() -> None:
                 matched += 1
                 assert any(n in text for n in signal.needs), (signal.name, text)
     assert matched > 1000  # the examples exercise the gate, not just pass it by
+
+
+def test_a_scanning_pattern_starts_with_exactly_its_first_characters() -> None:
+    """The engine's own whole-paste patterns (entities, folding) are written in patterns.scanning's form
+    with their first characters given by hand: a character missing there would silently lose every match
+    that starts with it. They must equal what patterns.first_chars works out from the pattern."""
+    import re
+
+    from fanzha import entities, normalize
+    from fanzha.patterns import SCAN_GROUP, first_chars
+
+    scanners = [entities.CARD, entities.PHONE, entities._AMOUNT_SCAN, normalize._FILLER_RUN, normalize._SUBSTITUTE_RE]
+    for regex in scanners:
+        p = regex.pattern
+        head = f"(?P<{SCAN_GROUP}>"
+        bare, given = p[p.index(head) + len(head) : p.rindex("))[")], p[p.rindex("))[") + 3 : -2]
+        assert p.startswith(f"[{given}]")
+        derived = first_chars(bare)
+        assert derived, bare
+        mine, theirs = re.compile(f"[{given}]"), re.compile(f"[{derived}]")
+        differ = [chr(c) for c in range(0x10000) if bool(mine.match(chr(c))) != bool(theirs.match(chr(c)))]
+        assert not differ, (bare, differ[:10])
