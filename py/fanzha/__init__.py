@@ -93,7 +93,7 @@ def check(text: str, ruleset: RuleSet | None = None, *, known_contact: bool = Fa
 
 def check_json(text: str, known_contact: bool = False) -> str:
     """The report as JSON text: what the browser worker hands to the page."""
-    # A report is a fresh tree of dicts and lists: the encoder's cycle check would only cost (a long chat's
-    # report has over a thousand pieces of evidence).
-    report = check(text, known_contact=bool(known_contact)).to_dict()
+    # Serialised at once, so its evidence lists may be shared objects; it has no cycles, and the encoder's
+    # cycle check would only cost (a long chat's report has over a thousand pieces of evidence).
+    report = check(text, known_contact=bool(known_contact)).to_dict(shared=True)
     return json.dumps(report, ensure_ascii=False, check_circular=False)

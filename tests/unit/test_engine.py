@@ -4,6 +4,8 @@ their own files (test_transcript, test_cli, test_rule_compilation)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,3 +99,23 @@ def test_advice_is_ordered_and_not_repeated() -> None:
     assert not any(a.startswith("先别急着") for a in advice), "'stop' replaces the milder 'pause'"
     assert len(advice) == len(set(advice))
     assert any("110" in a for a in advice) and any("核实" in a for a in advice)
+
+
+def test_the_message_table_places_every_position_as_the_locator_does() -> None:
+    """find_hits reads a hit's message from a table (message_index) instead of a bisect per hit: for every
+    position of the written chats and of a few odd texts, the table must say what message_locator says."""
+    import glob
+    import json
+
+    from fanzha.detect import message_index, message_locator
+    from fanzha.transcript import split_messages
+
+    texts = ["", "\n\n", "领导：转钱\n\n我：好", "没有说话人的一段描述，只有一句。", "a：\nb：\n：c"]
+    for path in sorted(glob.glob(str(Path(__file__).parents[1] / "corpus" / "chats" / "*.jsonl"))):
+        texts += [json.loads(line)["text"] for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
+    assert len(texts) > 500
+    for text in texts:
+        folded = fanzha.normalize.fold(text).text
+        messages = split_messages(folded)
+        locate = message_locator(messages)
+        assert message_index(messages, len(folded)) == [locate(p) for p in range(len(folded) + 1)], text
