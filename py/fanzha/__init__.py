@@ -23,7 +23,6 @@ from typing import Any  # noqa: E402
 
 from . import decide, detect, entities, model, normalize, report, segment  # noqa: E402
 from .report import Report  # noqa: E402
-from .rulefiles import RuleError, compile_rules  # noqa: E402
 from .rules import RuleSet  # noqa: E402
 
 __all__ = ["MAX_CHARS", "Report", "RuleError", "check", "check_json", "compile_rules", "load_rules"]
@@ -53,8 +52,20 @@ def load_rules(bundle: dict[str, Any] | str | RuleSet) -> RuleSet:
 def active_rules() -> RuleSet:
     """The active rule set; in CPython, compiled from the repository's ``rules/`` on first use."""
     if _ruleset is None:
+        from .rulefiles import compile_rules
+
         return load_rules(compile_rules(RULES_DIR))
     return _ruleset
+
+
+def __getattr__(name: str) -> Any:
+    """``RuleError`` and ``compile_rules``, the rule files' compiler, imported when first asked for: the page
+    loads build.py's compiled bundle, and its archive leaves the compiler (and the schema check) out."""
+    if name in ("RuleError", "compile_rules"):
+        from . import rulefiles
+
+        return getattr(rulefiles, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check(text: str, ruleset: RuleSet | None = None, *, known_contact: bool = False) -> Report:

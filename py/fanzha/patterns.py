@@ -178,7 +178,8 @@ def scanning(pattern: str, firsts: str | None) -> str:
     which costs more than the test itself (about 40 % of the signals' scan in CPython, more in Pyodide).
     ``spans`` turns its matches back into ``finditer``'s.
     """
-    return f"[{firsts}](?<=(?=(?P<{SCAN_GROUP}>{pattern}))[{firsts}])" if firsts else pattern
+    # The lookbehind steps back over the character just matched: any character will do ((?s:.), width 1).
+    return f"[{firsts}](?<=(?=(?P<{SCAN_GROUP}>{pattern}))(?s:.))" if firsts else pattern
 
 
 def scanner(pattern: str, firsts: str) -> re.Pattern[str]:

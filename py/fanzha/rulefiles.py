@@ -149,7 +149,7 @@ def _read_schema(schema: Any) -> RuleSchema:
 
 
 # The lists this module hard-coded before the schema, for whoever imports them: read from the repository's
-# schema when first asked for (module __getattr__), so importing rulefiles on the page reads no file.
+# schema when first asked for (module __getattr__), so importing rulefiles reads no file it does not need.
 _FROM_SCHEMA = {
     "CATEGORIES": "categories", "SEVERITIES": "severity_points", "STATUSES": "statuses",
     "EXAMPLE_KINDS": "example_kinds", "RULE_FIELDS": "rule_fields", "SIGNAL_FIELDS": "signal_fields",

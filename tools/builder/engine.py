@@ -20,9 +20,12 @@ from .fetch import JIEBA_VERSION
 from .paths import ROOT, RULES
 
 # Never in the browser: fanzha.training needs scikit-learn (development time); the command line, its
-# measurements and the labels (written into the page as content/labels.js) run in CPython only. About
-# 70 kB less for every first visit.
-DEV_ONLY = ("training", "cli.py", "evaluation.py", "labels.py", "__main__.py")
+# measurements and the labels (written into the page as content/labels.js) run in CPython only, and so does
+# the rule files' compiler with its schema check (the page loads the bundle build.py compiled). About
+# 100 kB less for every first visit.
+DEV_ONLY = (
+    "training", "cli.py", "evaluation.py", "labels.py", "__main__.py", "rulefiles.py", "schema_check.py",
+)
 # jieba modules the engine imports; analyse/, posseg/ and lac_small/ are never imported.
 JIEBA_KEEP = ("jieba/__init__.py", "jieba/_compat.py", "jieba/dict.txt", "jieba/finalseg/")
 # finalseg/*.p are pickles read only on Jython; CPython and Pyodide import the prob_*.py modules.
