@@ -48,14 +48,18 @@ def transcript(chars: int = 2000) -> str:
     return "\n".join(out)[:chars]
 
 
-def best_and_median(fn, runs: int) -> tuple[float, float]:
-    # CPU time of this process: the 2-core machine is often busy, and wall time would charge us for that.
-    times = []
+def alternating(fns: list, runs: int) -> list[list[float]]:
+    """CPU time of each function, run in turn (one of each per round), ``runs`` rounds. CPU time of this
+    process: the 2-core machine is often busy, and wall time would charge us for that. In turn, as the
+    worker's bench does: this virtual machine's speed drifts by 10 % within a minute, and two series
+    timed one after the other would each get a different machine."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return min(times), statistics.median(times)
+        for fn, out in zip(fns, times, strict=True):
+            t0 = time.process_time()
+            fn()
+            out.append(time.process_time() - t0)
+    return times
 
 
 def batch_rate(n: int) -> float:
@@ -79,8 +83,9 @@ def main() -> int:
     text = transcript()
     fanzha.check(text)  # load rules, initialise jieba, warm caches
     jieba.lcut(text)
-    lcut_best, lcut_med = best_and_median(lambda: jieba.lcut(text), args.runs)
-    check_best, check_med = best_and_median(lambda: fanzha.check(text), args.runs)
+    lcut_times, check_times = alternating([lambda: jieba.lcut(text), lambda: fanzha.check(text)], args.runs)
+    lcut_best, lcut_med = min(lcut_times), statistics.median(lcut_times)
+    check_best, check_med = min(check_times), statistics.median(check_times)
     rate = batch_rate(2000)
     result = {
         "python": platform.python_version(),

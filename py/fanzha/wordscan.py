@@ -99,6 +99,9 @@ class WordScanner:
         for m in self.regex.finditer(text):
             pos = m.start()
             word = m.group(1)
-            for name, n in cached[word] if word in cached else found(word):
-                spans.setdefault(name, []).append((pos, pos + n))
+            for name, n in cached.get(word) or found(word):
+                hits = spans.get(name)
+                if hits is None:
+                    hits = spans[name] = []
+                hits.append((pos, pos + n))
         return spans
