@@ -60,3 +60,32 @@ def test_plain_http_still_refuses_an_engine_that_is_not_the_builds(intranet) -> 
     expect(page.get_by_test_id("status")).to_contain_text("对不上", timeout=ENGINE_TIMEOUT_MS)
     expect(page.get_by_test_id("retry")).to_be_visible()
     expect(page.get_by_test_id("input")).to_have_value(SCAM)
+
+
+def test_plain_http_reads_screenshots_and_checks_the_tools_without_crypto_subtle(intranet, intranet_browser) -> None:
+    """No secure context: no crypto.subtle and no Cache Storage. The OCR worker checks each tool it downloads
+    with its own SHA-256 (web/ocr/sha256.js) and reads the screenshot; a tool with one byte changed (same
+    size, so only the hash can tell) is refused with the download message, and the box keeps its text."""
+    from test_screenshots import assert_reads_as, files, read, shots_of
+
+    context, url = intranet
+    shots = shots_of(intranet_browser, "family_transfer", "wechat_light")
+    page = context.new_page()
+    page.goto(url)
+    expect(page.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
+    assert_reads_as(read(page, shots), "family_transfer")
+
+    def one_byte_changed(route: Route) -> None:
+        response = route.fetch(url=route.request.url.replace(HOST, "127.0.0.1"))
+        body = bytearray(response.body())
+        body[len(body) // 2] ^= 1
+        route.fulfill(response=response, body=bytes(body))
+
+    tampered = context.new_page()
+    tampered.route("**/ocr/models/keys.txt", one_byte_changed)
+    tampered.goto(url)
+    expect(tampered.get_by_test_id("status")).to_have_text("准备好了", timeout=ENGINE_TIMEOUT_MS)
+    tampered.get_by_test_id("input").fill(SCAM)
+    tampered.get_by_test_id("image").set_input_files(files(shots))
+    expect(tampered.get_by_test_id("image-status")).to_contain_text("没能下载", timeout=ENGINE_TIMEOUT_MS)
+    expect(tampered.get_by_test_id("input")).to_have_value(SCAM)
