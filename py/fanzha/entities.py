@@ -97,8 +97,7 @@ AMOUNT_PATTERN = (
     rf"(?P<num>(?<!\d)(?<!\d[.,])(?<!\d[ -])\d{{1,12}}(?:,\d{{3}}){{0,4}}(?:\.\d{{1,2}})?|[{_CN_NUM}]{{1,12}})\s?"
     r"(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块钱|块|rmb)(?![a-z])"
 )
-AMOUNT = re.compile(AMOUNT_PATTERN)
-_AMOUNT_SCAN = scanner(AMOUNT_PATTERN, rf"\d{_CN_NUM}")
+AMOUNT = scanner(AMOUNT_PATTERN, rf"\d{_CN_NUM}")
 KEYS = ("accounts", "names", "banks", "phones", "urls", "amounts", "apps", "contacts")
 
 
@@ -181,7 +180,7 @@ def _phones(src: _Source) -> list[Found]:
 
 def _amounts(src: _Source) -> list[Found]:
     out = []
-    for m, a, b in scan(_AMOUNT_SCAN, src.text):
+    for m, a, b in scan(AMOUNT, src.text):
         value = parse_amount(m.group("num"), m.group("unit"))
         if value is not None and value > 0:
             out.append(Found(*src.span(a, b), int(value) if value == int(value) else round(value, 2)))

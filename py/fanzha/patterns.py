@@ -8,7 +8,6 @@ through every signal to show the guarded or skipped regex finds exactly what the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 
@@ -187,33 +186,26 @@ def scanner(pattern: str, firsts: str) -> re.Pattern[str]:
     return re.compile(scanning(pattern, firsts))
 
 
-def scan(regex: re.Pattern[str], text: str) -> Iterator[tuple[re.Match[str], int, int]]:
+def scan(regex: re.Pattern[str], text: str) -> list[tuple[re.Match[str], int, int]]:
     """The non-empty matches of ``regex`` in ``text`` as ``finditer`` finds them (leftmost, not
     overlapping), for a plain pattern or one made by ``scanning`` (which matches at every start): each
-    with the span of the whole match. Named groups are the pattern's own either way."""
+    with the span of the whole match. Named groups are the pattern's own either way. A list, not a
+    generator: a check runs it for every signal's pattern, and resuming a generator costs more."""
     if SCAN_GROUP not in regex.groupindex:
-        yield from ((m, m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start())
-        return
+        return [(m, m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
+    out: list[tuple[re.Match[str], int, int]] = []
     last = 0
     for m in regex.finditer(text):
         a, b = m.span(SCAN_GROUP)
         if a >= last and b > a:
-            yield m, a, b
+            out.append((m, a, b))
             last = b
+    return out
 
 
 def spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """The spans of ``scan``, as a list (written out: a check runs it for every signal's pattern)."""
-    if SCAN_GROUP not in regex.groupindex:
-        return [m.span() for m in regex.finditer(text) if m.end() > m.start()]
-    out: list[tuple[int, int]] = []
-    last = 0
-    for m in regex.finditer(text):
-        a, b = m.span(SCAN_GROUP)
-        if a >= last and b > a:
-            out.append((a, b))
-            last = b
-    return out
+    """The spans of ``scan``."""
+    return [(a, b) for _, a, b in scan(regex, text)]
 
 
 def _joined(words: list[str], patterns: list[str]) -> str:

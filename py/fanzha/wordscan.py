@@ -6,6 +6,8 @@ import math
 import re
 from collections.abc import Iterable
 
+from .patterns import SCAN_GROUP, scanning
+
 TRIE_GUARD_OVER = 64  # a trie branch with more alternatives than this is split into guarded groups
 
 
@@ -50,15 +52,14 @@ def _guarded(branches: list[tuple[str, str]]) -> str:
 def _scanner_pattern(words: Iterable[str]) -> str:
     """At each position that starts a word, capture the longest word there.
 
-    The match is that one character, and the word is captured by a lookahead inside a one-character
-    lookbehind: the next search starts at the next character, so overlapping words are found. Starting
-    with a character set (not a lookahead) lets the regex engine skip the positions no word starts at in
-    its own tight loop instead of trying a match at each: the scan takes 15 % less time in CPython and more
-    under Pyodide, where a match attempt costs more.
+    patterns.scanning's form: the match is that one character, with the word captured (group ``scan``) by
+    a lookahead inside a one-character lookbehind, so the next search starts at the next character and
+    overlapping words are found; the leading character set lets the regex engine skip the positions no
+    word starts at (the scan takes 15 % less time in CPython, more under Pyodide).
     """
     words = sorted(words)
     first = "".join(sorted({w[0] for w in words}))
-    return f"[{re.escape(first)}](?<=(?=({_trie_pattern(words)})).)" if words else "(?!)"
+    return scanning(_trie_pattern(words), re.escape(first)) if words else "(?!)"
 
 
 class WordScanner:
@@ -98,7 +99,7 @@ class WordScanner:
         cached, found = self._found, self.found
         for m in self.regex.finditer(text):
             pos = m.start()
-            word = m.group(1)
+            word = m.group(SCAN_GROUP)
             for name, n in cached.get(word) or found(word):
                 hits = spans.get(name)
                 if hits is None:

@@ -156,7 +156,7 @@ def test_a_scanning_pattern_starts_with_exactly_its_first_characters() -> None:
     from fanzha import entities, normalize
     from fanzha.patterns import SCAN_GROUP, first_chars
 
-    scanners = [entities.CARD, entities.PHONE, entities._AMOUNT_SCAN, normalize._FILLER_RUN, normalize._SUBSTITUTE_RE]
+    scanners = [entities.CARD, entities.PHONE, entities.AMOUNT, normalize._FILLER_RUN, normalize._SUBSTITUTE_RE]
     for regex in scanners:
         p = regex.pattern
         head = f"(?P<{SCAN_GROUP}>"
