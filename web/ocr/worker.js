@@ -73,7 +73,7 @@ async function fetchTool(kept, name, file, count) {
   const cached = kept && (await kept.match(url).catch(() => undefined));
   if (cached) {
     try {
-      return { bytes: await readChecked(name, cached, file, count), fresh: false };
+      return { url, bytes: await readChecked(name, cached, file, count), fresh: false };
     } catch {
       await kept.delete(url).catch(() => {}); // a damaged copy: download it again
     }
@@ -85,7 +85,7 @@ async function fetchTool(kept, name, file, count) {
     throw new OcrError("download", `${name}: no connection`);
   }
   if (!response.ok) throw new OcrError("download", `${name}: HTTP ${response.status}`);
-  return { bytes: await readChecked(name, response, file, count), fresh: true };
+  return { url, bytes: await readChecked(name, response, file, count), fresh: true };
 }
 
 /**
@@ -108,9 +108,7 @@ async function download(report) {
   const got = await Promise.all(entries.map(([name, file]) => fetchTool(kept, name, file, count)));
   report(total, total);
   const keeping = Promise.all(
-    got.map(({ bytes, fresh }, i) =>
-      fresh && kept ? kept.put(new URL(entries[i][0], BASE).href, new Response(bytes)).catch(() => {}) : null,
-    ),
+    got.map(({ url, bytes, fresh }) => (fresh && kept ? kept.put(url, new Response(bytes)).catch(() => {}) : null)),
   );
   return { files: Object.fromEntries(entries.map(([name], i) => [name, got[i].bytes])), keeping };
 }
